@@ -1,0 +1,35 @@
+# Training CRM — see README.md. Every target sets up what it needs.
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: run test lint format setup setup-venv readme i18n clean
+
+run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
+	scripts/run.sh
+
+test: lint ## lint, then the whole suite against a throwaway database
+	scripts/test.sh
+
+lint: setup-venv ## ruff and pylint-odoo
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pylint --rcfile=.pylintrc training_crm training_crm_reports
+
+format: setup-venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+setup: ## install Debian packages, PostgreSQL, the venv and Odoo without running anything
+	bash -c 'source scripts/lib.sh && setup_all'
+
+setup-venv:
+	bash -c 'source scripts/lib.sh && ensure_apt && ensure_odoo && ensure_venv'
+
+readme: ## rebuild each addon's README.rst from readme/*.md
+	$(PY) scripts/addon_readme.py
+
+clean: ## remove generated files (not the cache of Odoo, not databases)
+	rm -rf build dist *.egg-info .local
+
+i18n: setup ## re-export .pot files from a scratch database and merge them into zh_CN/zh_TW
+	scripts/i18n.sh

@@ -1,0 +1,60 @@
+"""Package both addons as odoo.addons.training_crm and odoo.addons.training_crm_reports.
+
+Odoo itself is not on PyPI: install it first (see README.md), then `pip install .`.
+"""
+
+import ast
+import pathlib
+
+from setuptools import setup
+
+ROOT = pathlib.Path(__file__).resolve().parent
+ADDONS = ("training_crm", "training_crm_reports")
+SKIP = {"__pycache__"}
+
+
+def addon_packages(addon):
+    """Every folder of the addon is a package, so that its data files ship with it."""
+    packages, package_data = [], {}
+    base = ROOT / addon
+    for folder in [base, *sorted(p for p in base.rglob("*") if p.is_dir())]:
+        if SKIP & set(folder.relative_to(ROOT).parts):
+            continue
+        name = ".".join(("odoo", "addons", *folder.relative_to(ROOT).parts))
+        packages.append(name)
+        data = sorted(
+            f.name for f in folder.iterdir() if f.is_file() and f.suffix not in (".py", ".pyc")
+        )
+        if data:
+            package_data[name] = data
+    return packages, package_data
+
+
+packages, package_data, package_dir = [], {}, {}
+for addon in ADDONS:
+    addon_pkgs, addon_data = addon_packages(addon)
+    packages += addon_pkgs
+    package_data.update(addon_data)
+    package_dir[f"odoo.addons.{addon}"] = addon
+
+version = ast.literal_eval((ROOT / "training_crm" / "__manifest__.py").read_text())["version"]
+
+setup(
+    name="training-crm",
+    version=version,
+    description="Odoo 18 CRM for training schools: grading, follow-ups, ownership, reports",
+    long_description=(ROOT / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="LGPL-3.0-only",
+    python_requires=">=3.10",
+    packages=packages,
+    package_dir=package_dir,
+    package_data=package_data,
+    include_package_data=False,
+    zip_safe=False,
+    classifiers=[
+        "Framework :: Odoo",
+        "Framework :: Odoo :: 18.0",
+        "Programming Language :: Python :: 3",
+    ],
+)

@@ -1,0 +1,116 @@
+"""Both addons uninstall cleanly from a database they were installed in, and
+install again. Runs on a copy of the test database (`make test` makes it and
+names it in TRAINING_CRM_UNINSTALL_DB), through Odoo's own command line."""
+
+import os
+import subprocess
+import sys
+
+import psycopg2
+import pytest
+
+from odoo.tools import config
+
+ADDONS = ("training_crm_reports", "training_crm")
+
+
+@pytest.fixture(scope="module")
+def dbname():
+    name = os.environ.get("TRAINING_CRM_UNINSTALL_DB")
+    if not name:
+        pytest.fail("TRAINING_CRM_UNINSTALL_DB is not set: run this test through `make test`")
+    return name
+
+
+def _odoo_shell(dbname, script):
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import odoo; odoo.cli.main()",
+            "shell",
+            "-c",
+            config.rcfile,
+            "-d",
+            dbname,
+            "--no-http",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        input=script + "\nenv.cr.commit()\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _query(dbname, sql, params=None):
+    conn = psycopg2.connect(
+        dbname=dbname,
+        host=config["db_host"],
+        port=config["db_port"],
+        user=config["db_user"],
+        password=config["db_password"],
+    )
+    try:
+        with conn.cursor() as cr:
+            cr.execute(sql, params)
+            return cr.fetchall()
+    finally:
+        conn.close()
+
+
+def _states(dbname):
+    return dict(
+        _query(
+            dbname,
+            "SELECT name, state FROM ir_module_module "
+            "WHERE name IN ('crm', 'training_crm', 'training_crm_reports')",
+        )
+    )
+
+
+def test_uninstall_then_reinstall(dbname):
+    assert _states(dbname) == {
+        "crm": "installed",
+        "training_crm": "installed",
+        "training_crm_reports": "installed",
+    }
+    _odoo_shell(
+        dbname,
+        f"env['ir.module.module'].search([('name', 'in', {list(ADDONS)!r})])"
+        ".button_immediate_uninstall()",
+    )
+    assert _states(dbname) == {
+        "crm": "installed",
+        "training_crm": "uninstalled",
+        "training_crm_reports": "uninstalled",
+    }
+    # Nothing of ours is left behind: no table, no column, no view, no xml id.
+    assert _query(dbname, "SELECT to_regclass('training_crm_grade')") == [(None,)]
+    assert not _query(
+        dbname,
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'crm_lead' AND column_name = 'intent_grade_id'",
+    )
+    assert not _query(
+        dbname,
+        "SELECT module, model, name FROM ir_model_data WHERE module IN %s",
+        (ADDONS,),
+    )
+    # Stock CRM still works on the leads the demo created.
+    assert _query(dbname, "SELECT count(*) FROM crm_lead")[0][0] > 0
+
+    _odoo_shell(
+        dbname,
+        "env['ir.module.module'].search([('name', '=', 'training_crm_reports')])"
+        ".button_immediate_install()",
+    )
+    assert _states(dbname)["training_crm"] == "installed"
+    assert _query(dbname, "SELECT code FROM training_crm_grade ORDER BY sequence") == [
+        ("S",),
+        ("A",),
+        ("B",),
+        ("C",),
+        ("D",),
+    ]

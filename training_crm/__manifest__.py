@@ -1,0 +1,21 @@
+{
+    "name": "Training CRM",
+    "summary": "Lead grading, follow-ups and first-contact ownership for training schools",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/training-crm/training-crm",
+    "author": "Training CRM",
+    "license": "LGPL-3",
+    "depends": ["crm"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/training_crm_grade_data.xml",
+        "views/training_crm_grade_views.xml",
+        "views/crm_lead_views.xml",
+        "views/training_crm_menus.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/crm_lead_demo.xml",
+    ],
+}

@@ -1,0 +1,2 @@
+from . import training_crm_grade
+from . import crm_lead

@@ -1,0 +1,13 @@
+{
+    "name": "Training CRM Reports",
+    "summary": "Reports managers read and pay incentives from",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/training-crm/training-crm",
+    "author": "Training CRM",
+    "license": "LGPL-3",
+    "depends": ["training_crm"],
+    "data": [
+        "views/crm_lead_report_views.xml",
+    ],
+}
