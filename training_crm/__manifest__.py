@@ -8,14 +8,18 @@
     "license": "LGPL-3",
     "depends": ["crm"],
     "data": [
+        "security/training_crm_security.xml",
         "security/ir.model.access.csv",
         "data/training_crm_grade_data.xml",
+        "data/training_crm_data.xml",
         "views/training_crm_grade_views.xml",
+        "views/training_crm_followup_views.xml",
         "views/crm_lead_views.xml",
         "views/training_crm_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/training_crm_followup_demo.xml",
     ],
 }

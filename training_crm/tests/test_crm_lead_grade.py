@@ -18,7 +18,7 @@ class TestCrmLeadGrade(TrainingCrmCommon):
     def test_grade_change_tracked_in_chatter(self):
         """Every regrading (动态调整) leaves who/when/from/to in the chatter."""
         self._flush_tracking()  # close the creation step, as a real request would
-        self.lead.with_user(self.user_consultant).intent_grade_id = self.grade_b
+        self.lead.with_user(self.user_consultant).intent_grade_id = self.grade_c
         self._flush_tracking()
         self.lead.with_user(self.user_manager).intent_grade_id = self.grade_s
         self._flush_tracking()
@@ -27,7 +27,7 @@ class TestCrmLeadGrade(TrainingCrmCommon):
         changes = messages.tracking_value_ids.filtered(lambda t: t.field_id == grade_field)
         self.assertEqual(len(changes), 2)
         last = changes.sorted("id")[-1]
-        self.assertEqual(last.old_value_char, self.grade_b.display_name)
+        self.assertEqual(last.old_value_char, self.grade_c.display_name)
         self.assertEqual(last.new_value_char, self.grade_s.display_name)
         self.assertEqual(last.mail_message_id.author_id, self.user_manager.partner_id)
 
