@@ -54,7 +54,7 @@ def main():
     cookie = session.cookies["session_id"]
 
     port = 9333
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         chrome = subprocess.Popen(
             [
                 "chromium",

@@ -6,6 +6,7 @@
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
     "license": "LGPL-3",
+    "post_init_hook": "post_init_hook",
     "depends": ["crm"],
     "data": [
         "security/training_crm_security.xml",

@@ -38,6 +38,12 @@ class TestDemoData(TransactionCase):
         self.assertEqual(pool_won.first_contact_user_id, pool_won.user_id)
         self.assertTrue(ref("training_crm.lead_demo_02").followup_overdue)
 
+    def test_existing_salespeople_became_consultants(self):
+        """Installed on a running CRM, the addon makes its salespeople consultants."""
+        salesman = self.env.ref("base.user_demo")
+        self.assertTrue(salesman.has_group("sales_team.group_sale_salesman"))
+        self.assertTrue(salesman.has_group("training_crm.group_consultant"))
+
     def test_demo_teams_and_consultants(self):
         for xmlid in ("training_crm.team_beijing", "training_crm.team_shanghai"):
             team = self.env.ref(xmlid)
