@@ -18,6 +18,11 @@
         "views/crm_lead_views.xml",
         "views/training_crm_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "training_crm/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/res_users_demo.xml",
         "demo/crm_lead_demo.xml",

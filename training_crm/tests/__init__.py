@@ -4,3 +4,4 @@ from . import test_demo_data
 from . import test_i18n
 from . import test_training_crm_followup
 from . import test_followup_rpc
+from . import test_ui

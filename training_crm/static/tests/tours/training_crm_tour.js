@@ -1,0 +1,39 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("training_crm_log_followup", {
+    steps: () => [
+        {
+            content: "Open the Log Follow-up dialog from the lead",
+            trigger: ".o_form_view button[name='action_log_followup']",
+            run: "click",
+        },
+        {
+            content: "The person answered",
+            trigger: ".modal div[name='outcome'] input[data-value='reached']",
+            run: "click",
+        },
+        {
+            content: "Choose WeChat",
+            trigger: ".modal div[name='channel'] input[data-value='wechat']",
+            run: "click",
+        },
+        {
+            content: "Write down what was said",
+            trigger: ".modal div[name='note'] textarea",
+            run: "edit Parent wants the Saturday class",
+        },
+        {
+            content: "Log it",
+            trigger: ".modal .modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The follow-up appears in the lead's Follow-ups tab",
+            trigger: ".o_form_view div[name='followup_ids'] .o_data_row:contains('Saturday class')",
+        },
+        {
+            content: "and as a summary in the chatter",
+            trigger: ".o-mail-Message-body:contains('Follow-up by WeChat')",
+        },
+    ],
+});

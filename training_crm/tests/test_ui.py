@@ -1,0 +1,27 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestUi(HttpCase):
+    """The web client, in headless Chromium, as a consultant uses it."""
+
+    def test_log_followup_tour(self):
+        consultant = new_test_user(
+            self.env, login="tour_consultant", groups="training_crm.group_consultant"
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Lead",
+                "type": "opportunity",
+                "user_id": consultant.id,
+                "intent_grade_id": self.env.ref("training_crm.grade_a").id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_log_followup", login="tour_consultant"
+        )
+        self.assertEqual(lead.followup_ids.outcome, "reached")
+        self.assertEqual(lead.followup_ids.channel, "wechat")
+        self.assertEqual(lead.followup_ids.note, "Parent wants the Saturday class")
+        self.assertEqual(lead.next_followup_date, lead.followup_ids.next_date)
+        self.assertEqual(lead.first_contact_user_id, consultant)
