@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run test lint format setup setup-venv readme i18n clean
+.PHONY: run test lint format setup setup-venv readme i18n bench clean
 
 run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
 	scripts/run.sh
@@ -33,3 +33,6 @@ clean: ## remove generated files (not the cache of Odoo, not databases)
 
 i18n: setup ## re-export .pot files from a scratch database and merge them into zh_CN/zh_TW
 	scripts/i18n.sh
+
+bench: setup ## query counts and timings against stock crm, same run (see scripts/bench.py)
+	scripts/bench.sh

@@ -98,6 +98,12 @@ def test_uninstall_then_reinstall(dbname):
         "SELECT module, model, name FROM ir_model_data WHERE module IN %s",
         (ADDONS,),
     )
+    # Stock CRM's own pool rule is back: every unassigned lead for every salesman.
+    assert _query(
+        dbname,
+        "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d ON d.res_id = r.id "
+        "AND d.model = 'ir.rule' WHERE d.module = 'crm' AND d.name = 'crm_rule_personal_lead'",
+    ) == [("['|',('user_id','=',user.id),('user_id','=',False)]",)]
     # Stock CRM still works on the leads the demo created.
     assert _query(dbname, "SELECT count(*) FROM crm_lead")[0][0] > 0
 

@@ -1,5 +1,7 @@
 from odoo import Command
 
+STOCK_PERSONAL_LEAD_RULE = "['|',('user_id','=',user.id),('user_id','=',False)]"
+
 
 def post_init_hook(env):
     """Salespeople already working in CRM become consultants, so that follow-ups
@@ -8,3 +10,10 @@ def post_init_hook(env):
     env.ref("training_crm.group_consultant").write(
         {"users": [Command.link(user.id) for user in salesmen]}
     )
+
+
+def uninstall_hook(env):
+    """Give stock CRM back its own pool rule: every unassigned lead for every salesman."""
+    rule = env.ref("crm.crm_rule_personal_lead", raise_if_not_found=False)
+    if rule:
+        rule.domain_force = STOCK_PERSONAL_LEAD_RULE

@@ -1,3 +1,5 @@
 from . import training_crm_grade
 from . import training_crm_followup
 from . import crm_lead
+from . import crm_team_member
+from . import training_crm_dispute

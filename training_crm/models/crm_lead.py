@@ -1,8 +1,11 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from psycopg2.errors import LockNotAvailable
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
 _logger = logging.getLogger(__name__)
@@ -15,6 +18,8 @@ LOG_FIELDS = (
     "last_followup_date",
     "failed_attempt_count",
     "failed_attempt_reset_date",
+    "claim_date",
+    "collision_lead_id",
 )
 
 
@@ -28,7 +33,12 @@ class CrmLead(models.Model):
         ondelete="restrict",
         help="How soon the person is expected to enrol (S: within 7 days … D: just looking).",
     )
-    intent_grade_code = fields.Char(related="intent_grade_id.code", string="Grade Code")
+    intent_grade_code = fields.Char(
+        compute="_compute_intent_grade_code",
+        inverse="_inverse_intent_grade_code",
+        string="Grade Code",
+        help="The grade's code (S, A, B…): set the grade by code in imports and integrations.",
+    )
     first_contact_date = fields.Datetime(
         readonly=True,
         copy=False,
@@ -43,6 +53,30 @@ class CrmLead(models.Model):
         tracking=True,
         index="btree_not_null",
     )
+    claim_date = fields.Datetime(
+        readonly=True, copy=False, help="When the salesperson claimed the lead from the pool."
+    )
+    collision_lead_id = fields.Many2one(
+        "crm.lead",
+        string="Person Already Followed In",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="An open lead of the same person (same phone or e-mail) owned by another "
+        "consultant when this one was created (撞单). A supervisor merges or clears it.",
+    )
+    collision_user_id = fields.Many2one(
+        related="collision_lead_id.user_id", string="Person Owned By"
+    )
+    dispute_ids = fields.Many2many(
+        "training.crm.dispute",
+        "training_crm_dispute_lead_rel",
+        "lead_id",
+        "dispute_id",
+        string="Disputes",
+        copy=False,
+    )
+    in_dispute = fields.Boolean(compute="_compute_in_dispute", search="_search_in_dispute")
     followup_ids = fields.One2many("training.crm.followup", "lead_id", string="Follow-ups")
     followup_count = fields.Integer(
         compute="_compute_followup_stats", store=True, precompute=True, string="Follow-up Count"
@@ -78,6 +112,42 @@ class CrmLead(models.Model):
         search="_search_followup_overdue",
         string="Follow-up Overdue",
     )
+
+    @api.depends("intent_grade_id.code")
+    def _compute_intent_grade_code(self):
+        for lead in self:
+            lead.intent_grade_code = lead.intent_grade_id.code
+
+    def _inverse_intent_grade_code(self):
+        codes = {(lead.intent_grade_code or "").strip().upper() for lead in self} - {""}
+        grades = self.env["training.crm.grade"].search([("code", "in", list(codes))])
+        by_code = {grade.code: grade for grade in grades}
+        unknown = codes - set(by_code)
+        if unknown:
+            raise ValidationError(
+                self.env._(
+                    "Unknown grade code(s): %(codes)s. Known codes: %(known)s.",
+                    codes=", ".join(sorted(unknown)),
+                    known=", ".join(
+                        self.env["training.crm.grade"].search([], limit=50).mapped("code")
+                    ),
+                )
+            )
+        for lead in self:
+            code = (lead.intent_grade_code or "").strip().upper()
+            lead.intent_grade_id = by_code.get(code, False)
+        self.invalidate_recordset(["intent_grade_code"])  # show "S", not what was typed
+
+    @api.depends("dispute_ids.state")
+    def _compute_in_dispute(self):
+        for lead in self:
+            lead.in_dispute = "open" in lead.dispute_ids.mapped("state")
+
+    def _search_in_dispute(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on disputes."))
+        domain = [("dispute_ids.state", "=", "open")]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     @api.depends(
         "followup_ids.date",
@@ -129,15 +199,96 @@ class CrmLead(models.Model):
             return overdue
         return ["!", "&", *overdue]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._check_log_fields(vals_list)
+        if self.env.context.get("import_file") or self.env.user.share:
+            # Imports and web forms fill the team's pool, not the importer's pipeline.
+            for vals in vals_list:
+                vals.setdefault("user_id", False)
+        leads = super().create(vals_list)
+        leads._check_collisions()
+        return leads
+
     def write(self, vals):
-        if not self.env.su and any(fname in vals for fname in LOG_FIELDS):
+        if not self.env.su:
+            self._check_log_fields([vals])
+            if "user_id" in vals:
+                self._check_may_reassign(vals["user_id"])
+        reason = self.env.context.get("training_crm_reassign_reason")
+        if reason and "user_id" in vals:
+            changed = self.filtered(lambda lead: lead.user_id.id != vals["user_id"])
+        res = super().write(vals)
+        if reason and "user_id" in vals and changed:
+            changed._message_log_batch(
+                {
+                    lead.id: self.env._(
+                        "Salesperson changed by %(user)s. Reason: %(reason)s",
+                        user=self.env.user.name,
+                        reason=reason,
+                    )
+                    for lead in changed
+                }
+            )
+        return res
+
+    def _merge_dependences(self, opportunities):
+        """Merged leads are deleted: their follow-ups and disputes move to the
+        master lead first, so that nothing of the log is lost."""
+        res = super()._merge_dependences(opportunities)
+        followups = opportunities.sudo().followup_ids
+        if followups:
+            followups.write({"lead_id": self.id})
+        for dispute in opportunities.sudo().dispute_ids:
+            dispute.write({"lead_ids": [Command.link(self.id)]})
+            if dispute.lead_id in opportunities:
+                dispute.lead_id = self
+        sides = (
+            self.env["training.crm.dispute.side"]
+            .sudo()
+            .search([("lead_id", "in", opportunities.ids)])
+        )
+        if sides:
+            sides.write({"lead_id": self.id})
+        return res
+
+    def _check_log_fields(self, vals_list):
+        if any(fname in vals for vals in vals_list for fname in LOG_FIELDS):
             raise AccessError(
                 self.env._(
-                    "First contact and follow-up counters come from the follow-up log "
-                    "and cannot be changed by hand."
+                    "First contact, claims, collisions and follow-up counters come from "
+                    "the follow-up log and cannot be changed by hand."
                 )
             )
-        return super().write(vals)
+
+    def _check_may_reassign(self, user_id):
+        """Owners are decided by first contact, claims and supervisors (no 恶意争抢):
+        a consultant may only hand their own lead back to the pool. Salespeople
+        outside the Training CRM roles keep stock CRM's behaviour."""
+        user = self.env.user
+        if self._is_training_supervisor() or not user.has_group("training_crm.group_consultant"):
+            return
+        for lead in self:
+            if lead.user_id.id == user_id or (lead.user_id == self.env.user and not user_id):
+                continue
+            if lead.user_id:
+                raise UserError(
+                    self.env._(
+                        "%(lead)s belongs to %(owner)s: only a supervisor can reassign it.",
+                        lead=lead.display_name,
+                        owner=lead.user_id.name,
+                    )
+                )
+            raise UserError(
+                self.env._("%(lead)s is in the pool: use Claim to take it.", lead=lead.display_name)
+            )
+
+    def _is_training_supervisor(self):
+        user = self.env.user
+        return user.has_group("training_crm.group_supervisor") or user.has_group(
+            "sales_team.group_sale_salesman_all_leads"
+        )
 
     def toggle_active(self):
         """Restoring a lost lead gives it a fresh start: past failures no longer count."""
@@ -170,17 +321,302 @@ class CrmLead(models.Model):
         action["context"] = {"default_lead_id": self.id}
         return action
 
-    def _set_first_contact(self, user, date):
-        """Record the first contact once; an unowned lead goes to whoever made it.
-
-        The row lock makes a concurrent first contact wait for this one and then
-        find the lead taken, instead of both writing an owner."""
+    def action_claim(self):
+        """Take an unowned lead of one's team's pool (公海)."""
         self.ensure_one()
-        self.env.cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
+        if not self.env.user.has_group("training_crm.group_consultant"):
+            raise AccessError(self.env._("Only consultants can claim leads."))
+        self._lock_for_ownership()
+        lead = self.sudo()  # a lead taken meanwhile is no longer readable: say by whom
+        if lead.user_id:
+            raise UserError(
+                self.env._(
+                    "%(lead)s already belongs to %(owner)s.",
+                    lead=lead.display_name,
+                    owner=lead.user_id.name,
+                )
+            )
+        self.check_access("read")  # the pool of one's own teams only
+        if not lead.active:
+            raise UserError(
+                self.env._("%(lead)s is lost: it cannot be claimed.", lead=lead.display_name)
+            )
+        if lead.stage_id.is_won:
+            raise UserError(
+                self.env._("%(lead)s is won: it cannot be claimed.", lead=lead.display_name)
+            )
+        owner = lead.collision_lead_id.user_id
+        if owner and owner != self.env.user:
+            raise UserError(
+                self.env._(
+                    "%(owner)s already follows this person: %(lead)s is theirs to merge.",
+                    owner=owner.name,
+                    lead=lead.display_name,
+                )
+            )
+        self._check_claim_limit()
+        self._claim_for(self.env.user)
+        return True
+
+    def action_open_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contest Ownership"),
+            "res_model": "training.crm.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_id": self.id, "default_origin": "manual"},
+        }
+
+    def action_reassign(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reassign"),
+            "res_model": "training.crm.lead.reassign",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_ids": self.ids},
+        }
+
+    def _check_claim_limit(self):
+        limit = self._get_int_param("training_crm.claim_daily_limit", 0)
+        if not limit:
+            return
+        day_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        claimed = self.sudo().search_count(
+            [("user_id", "=", self.env.uid), ("claim_date", ">=", day_start)]
+        )
+        if claimed >= limit:
+            raise UserError(
+                self.env._(
+                    "You have claimed %(count)s leads today, the daily limit: "
+                    "follow up on them first.",
+                    count=claimed,
+                )
+            )
+
+    def _lock_for_ownership(self):
+        """Lock the lead's row and re-read its owner as others committed it.
+
+        NOWAIT: a consultant whose colleague takes the same lead at the same
+        moment is told so at once instead of waiting; one owner results."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE NOWAIT", self.id)
+                )
+        except LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "Someone else is taking %(lead)s right now. Try again in a moment.",
+                    lead=self.sudo().display_name,
+                )
+            ) from None
+        self.invalidate_recordset(["user_id", "active", "probability", "first_contact_date"])
+
+    def _claim_for(self, user):
+        self.sudo().write({"user_id": user.id, "claim_date": fields.Datetime.now()})
+        self._message_log(body=self.env._("Claimed from the pool by %(user)s.", user=user.name))
+
+    def _set_first_contact(self, user, date):
+        """Record the first contact once and decide who owns an unowned lead (判客).
+
+        The first consultant to reach the person owns it. If another consultant
+        reached the same person (same phone or e-mail) within the tie window, a
+        dispute goes to a supervisor; if the person is already owned elsewhere,
+        the lead joins that owner."""
+        self.ensure_one()
+        self._lock_for_ownership()
+        if self.first_contact_date:
+            return
         vals = {"first_contact_date": date, "first_contact_user_id": user.id}
-        if not self.user_id:
-            vals["user_id"] = user.id
+        if self.user_id:
+            self.sudo().write(vals)
+            return
+        vals["user_id"] = user.id
+        rivals = self._get_person_leads().filtered(
+            lambda lead: lead.user_id and lead.user_id != user
+        )
+        window = timedelta(minutes=self._get_int_param("training_crm.tie_window_minutes", 10))
+        tied = rivals.filtered(
+            lambda lead: (
+                lead.first_contact_date
+                and lead.first_contact_user_id != user
+                and abs(lead.first_contact_date - date) <= window
+            )
+        )
+        if rivals and not tied:
+            owner_lead = rivals.sorted(lambda lead: lead.first_contact_date or lead.create_date)[0]
+            vals.update(user_id=owner_lead.user_id.id, collision_lead_id=owner_lead.id)
         self.sudo().write(vals)
+        if tied:
+            self._open_tie_dispute(tied)
+        elif rivals:
+            # The consultant may no longer see the lead: post as them, with rights.
+            self.sudo().message_post(
+                body=self.env._(
+                    "%(user)s reached this person, who is already followed by %(owner)s: "
+                    "the lead goes to %(owner)s.",
+                    user=user.name,
+                    owner=self.user_id.name,
+                ),
+                partner_ids=(user | self.user_id).partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _open_tie_dispute(self, tied):
+        leads = self | tied
+        if leads.dispute_ids.filtered(lambda d: d.state == "open"):
+            return
+        self.env["training.crm.dispute"].sudo().create(
+            {
+                "lead_id": self.id,
+                "lead_ids": [Command.set(leads.ids)],
+                "origin": "tie",
+                "reason": self.env._(
+                    "%(users)s reached the same person within the tie window.",
+                    users=", ".join(leads.first_contact_user_id.mapped("name")),
+                ),
+            }
+        )
+
+    def _get_person_leads(self):
+        """Other open leads of the same person: same normalised phone or e-mail."""
+        self.ensure_one()
+        keys = []
+        if self.phone_sanitized:
+            keys.append(("phone_sanitized", "=", self.phone_sanitized))
+        if self.email_normalized:
+            keys.append(("email_normalized", "=", self.email_normalized))
+        if not keys:
+            return self.browse()
+        same_person = ["|", *keys] if len(keys) == 2 else keys
+        return self.sudo().search(
+            [("id", "!=", self._origin.id), ("probability", "<", 100), *same_person]
+        )
+
+    def _check_collisions(self):
+        """撞单: a new lead of a person that another consultant's open lead already
+        holds does not change who owns the person. It is kept apart, flagged for
+        a supervisor to merge, and its creator is told who owns the person;
+        nobody else can claim it. One query a batch."""
+        leads = self.filtered(lambda lead: lead.phone_sanitized or lead.email_normalized)
+        if not leads:
+            return
+        phones = list({lead.phone_sanitized for lead in leads} - {False})
+        emails = list({lead.email_normalized for lead in leads} - {False})
+        self.flush_model(
+            ["user_id", "phone_sanitized", "email_normalized", "active", "probability"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, user_id, phone_sanitized, email_normalized
+                  FROM crm_lead
+                 WHERE active AND user_id IS NOT NULL AND probability < 100
+                   AND (phone_sanitized = ANY(%s) OR email_normalized = ANY(%s))
+                   AND id != ALL(%s)
+              ORDER BY id
+                """,
+                phones,
+                emails,
+                self.ids,
+            )
+        )
+        owned = {}
+        for lead_id, user_id, phone, email in self.env.cr.fetchall():
+            for key in (phone, email):
+                if key:
+                    owned.setdefault(key, (lead_id, user_id))
+        flagged = defaultdict(list)
+        for lead in leads:
+            match = owned.get(lead.phone_sanitized) or owned.get(lead.email_normalized)
+            if match and match[1] != lead.user_id.id:
+                flagged[match[0]].append(lead.id)
+        if not flagged:
+            return
+        leads_sudo = self.sudo()
+        for match_id, lead_ids in flagged.items():
+            leads_sudo.browse(lead_ids).write({"collision_lead_id": match_id})
+        collided = leads_sudo.filtered("collision_lead_id")
+        collided._message_log_batch(
+            {
+                lead.id: self.env._(
+                    "This person is already followed by %(owner)s in “%(lead)s” (撞单). "
+                    "Ownership stays with %(owner)s; a supervisor merges the leads.",
+                    owner=lead.collision_lead_id.user_id.name,
+                    lead=lead.collision_lead_id.name,
+                )
+                for lead in collided
+            }
+        )
+
+    @api.onchange("phone", "mobile", "email_from", "country_id")
+    def _onchange_training_collision(self):
+        """Warn the consultant typing in a person someone else already follows."""
+        if self._origin.id:
+            return None
+        match = self._get_person_leads().filtered(
+            lambda lead: lead.active and lead.user_id and lead.user_id != self.user_id
+        )[:1]
+        if not match:
+            return None
+        return {
+            "warning": {
+                "type": "notification",  # a toast: informs without stopping the typing
+                "title": self.env._("Already followed (撞单)"),
+                "message": self.env._(
+                    "%(owner)s already follows this person in “%(lead)s”. Ownership stays "
+                    "with %(owner)s; saving keeps your lead apart for a supervisor to merge.",
+                    owner=match.user_id.name,
+                    lead=match.name,
+                ),
+            }
+        }
+
+    @api.model
+    def _cron_release_idle_leads(self, batch_size=1000, commit=True):
+        """Protection (保护期): an owner who logs no follow-up within the grade's
+        protection period loses the lead back to the team's pool. Batches are
+        committed one by one (tests pass commit=False), so 100k leads never hold
+        one transaction."""
+        now = fields.Datetime.now()
+        for grade in self.env["training.crm.grade"].search([("protection_days", ">", 0)]):
+            limit = now - timedelta(days=grade.protection_days)
+            domain = [
+                ("intent_grade_id", "=", grade.id),
+                ("user_id", "!=", False),
+                ("probability", "<", 100),
+                "|",
+                ("last_followup_date", "=", False),
+                ("last_followup_date", "<", limit),
+                "|",
+                ("date_open", "<", limit),
+                "&",
+                ("date_open", "=", False),
+                ("create_date", "<", limit),
+            ]
+            while leads := self.search(domain, limit=batch_size, order="id"):
+                leads._release_to_pool(grade)
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _release_to_pool(self, grade):
+        bodies = {
+            lead.id: self.env._(
+                "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
+                "protection period of grade %(grade)s.",
+                owner=lead.user_id.name,
+                days=grade.protection_days,
+                grade=grade.code,
+            )
+            for lead in self
+        }
+        activity_type = self.env.ref("training_crm.mail_activity_type_followup")
+        self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).unlink()
+        self.write({"user_id": False})
+        self._message_log_batch(bodies)
 
     def _close_followup_activities(self, followup_by_lead):
         """Mark the due Follow-up activities done, with the follow-up as feedback;
@@ -268,15 +704,13 @@ class CrmLead(models.Model):
 
     @api.model
     def _invalid_after_attempts(self):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("training_crm.invalid_after_attempts", "3")
-        )
+        return self._get_int_param("training_crm.invalid_after_attempts", 3)
+
+    @api.model
+    def _get_int_param(self, key, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
         try:
             return max(int(value), 0)
-        except ValueError:
-            _logger.warning(
-                "training_crm.invalid_after_attempts=%r is not a number; using 3", value
-            )
-            return 3
+        except (TypeError, ValueError):
+            _logger.warning("%s=%r is not a number; using %s", key, value, default)
+            return default

@@ -76,10 +76,28 @@ class TrainingCrmFollowup(models.Model):
         store=True,
         help="Counts towards the consecutive failed attempts that invalidate a lead.",
     )
-    team_id = fields.Many2one(related="lead_id.team_id", store=True, string="Sales Team")
-    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    # The lead's team and company when the contact was made: history, and no
+    # recomputation of the log each time a lead changes team.
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_lead_context",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+    )
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_lead_context", store=True, precompute=True
+    )
 
-    @api.depends("date", "grade_id", "outcome", "lead_id.intent_grade_id")
+    @api.depends("lead_id")
+    def _compute_lead_context(self):
+        for followup in self:
+            followup.team_id = followup.lead_id.team_id
+            followup.company_id = followup.lead_id.company_id
+
+    # Not on lead_id.intent_grade_id: regrading a lead later must not rewrite the log.
+    @api.depends("date", "grade_id", "outcome")
     def _compute_next_date(self):
         for followup in self:
             if followup.outcome == "competitor" or not followup.date:
@@ -185,10 +203,14 @@ class TrainingCrmFollowup(models.Model):
 
     def _apply_to_leads(self):
         """Regrade, win first contact, close the due follow-up activity and
-        plan the next one, then invalidate leads that failed too often."""
-        followups = self.sorted(lambda f: (f.date, f.id))
+        plan the next one, then invalidate leads that failed too often.
+
+        Checked by _check_may_log, this runs with rights but in the consultant's
+        name: first contact may give the lead to the person's owner, whose chatter
+        and activities the consultant then no longer sees."""
+        followups = self.sudo().sorted(lambda f: (f.date, f.id))
         last_by_lead = {f.lead_id: f for f in followups}
-        leads = self.env["crm.lead"].union(*last_by_lead)
+        leads = followups.lead_id
 
         regraded = {}
         for followup in followups.filtered("grade_id"):

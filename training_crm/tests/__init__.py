@@ -5,3 +5,6 @@ from . import test_i18n
 from . import test_training_crm_followup
 from . import test_followup_rpc
 from . import test_ui
+from . import test_training_crm_ownership
+from . import test_concurrent_claim
+from . import test_ownership_rpc

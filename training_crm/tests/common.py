@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -45,7 +46,14 @@ class TrainingCrmCommon(TransactionCase):
             groups="sales_team.group_sale_manager",
         )
         cls.team = cls.env["crm.team"].create(
-            {"name": "Test Campus", "user_id": cls.user_supervisor.id}
+            {
+                "name": "Test Campus",
+                "user_id": cls.user_supervisor.id,
+                "crm_team_member_ids": [
+                    Command.create({"user_id": user.id})
+                    for user in (cls.user_consultant, cls.user_consultant_2)
+                ],
+            }
         )
         cls.lead = cls.env["crm.lead"].create(
             {

@@ -3,8 +3,33 @@ import json
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
+class JsonRpcMixin(HttpCase):
+    """Calls as the web client makes them: /web/dataset/call_kw over real HTTP."""
+
+    def _call(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def _call_error(self, model, method, *args, **kwargs):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        ).json()
+        self.assertIn("error", response, f"{model}.{method} should have failed")
+        return response["error"]["data"]
+
+
 @tagged("post_install", "-at_install")
-class TestFollowupJsonRpc(HttpCase):
+class TestFollowupJsonRpc(JsonRpcMixin):
     """A consultant's web client talks JSON-RPC: the rules must hold there too."""
 
     @classmethod
@@ -33,33 +58,6 @@ class TestFollowupJsonRpc(HttpCase):
                 "note": "Private conversation",
             }
         )
-
-    def _call(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def _call_error(self, model, method, *args, **kwargs):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": kwargs,
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
-        self.assertIn("error", response, f"{model}.{method} should have failed")
-        return response["error"]["data"]
 
     def test_consultant_over_json_rpc(self):
         self.authenticate("rpc_consultant", "rpc_consultant_pw")

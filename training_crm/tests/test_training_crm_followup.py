@@ -299,7 +299,7 @@ class TestOverdue(TrainingCrmCommon):
 
 # Logging one follow-up: access and rule checks, the insert, the lead's counters,
 # the chatter message, closing the due activity and scheduling the next one.
-QUERIES_PER_FOLLOWUP = 37
+QUERIES_PER_FOLLOWUP = 36
 
 
 @tagged("post_install", "-at_install")

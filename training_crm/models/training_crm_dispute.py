@@ -1,0 +1,229 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class TrainingCrmDispute(models.Model):
+    """Who owns a person when two consultants reached them at about the same
+    time, or when a consultant contests an ownership (客户冲突判定). A
+    supervisor decides from both sides' facts; the winner gets the person's
+    leads and both sides are told."""
+
+    _name = "training.crm.dispute"
+    _description = "Ownership Dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state desc, create_date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    lead_id = fields.Many2one(
+        "crm.lead", required=True, index=True, ondelete="cascade", tracking=True
+    )
+    lead_ids = fields.Many2many(
+        "crm.lead",
+        "training_crm_dispute_lead_rel",
+        "dispute_id",
+        "lead_id",
+        string="Leads of the Person",
+        help="Every open lead of the person; the winner gets all of them.",
+    )
+    side_ids = fields.One2many("training.crm.dispute.side", "dispute_id", string="Sides")
+    user_ids = fields.Many2many(
+        "res.users",
+        compute="_compute_user_ids",
+        store=True,
+        string="Consultants",
+        relation="training_crm_dispute_user_rel",
+    )
+    origin = fields.Selection(
+        [("tie", "First contacts within the tie window"), ("manual", "Opened by a consultant")],
+        required=True,
+        default="manual",
+        readonly=True,
+    )
+    reason = fields.Text(help="Why the ownership is contested.")
+    state = fields.Selection(
+        [("open", "Open"), ("decided", "Decided")],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    winner_user_id = fields.Many2one(
+        "res.users", string="Winner", tracking=True, domain="[('id', 'in', user_ids)]"
+    )
+    decision_note = fields.Text(string="Decision", help="Why the winner was chosen.")
+    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_date = fields.Datetime(string="Decided On", readonly=True)
+    team_id = fields.Many2one(
+        "crm.team", compute="_compute_from_lead", store=True, precompute=True, string="Sales Team"
+    )
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_from_lead", store=True, precompute=True
+    )
+
+    # From the lead when the dispute opens: later edits of the lead do not touch it.
+    @api.depends("lead_id")
+    def _compute_name(self):
+        for dispute in self:
+            lead = dispute.lead_id
+            dispute.name = self.env._(
+                "Dispute over %(person)s",
+                person=lead.contact_name or lead.partner_name or lead.name or "",
+            )
+
+    @api.depends("lead_id")
+    def _compute_from_lead(self):
+        for dispute in self:
+            dispute.team_id = dispute.lead_id.team_id
+            dispute.company_id = dispute.lead_id.company_id
+
+    @api.depends("side_ids.user_id")
+    def _compute_user_ids(self):
+        for dispute in self:
+            dispute.user_ids = dispute.side_ids.user_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        # The consultant opening a dispute may not see the other side's leads.
+        for dispute in disputes.sudo():
+            dispute.lead_ids |= dispute.lead_id | dispute.lead_id._get_person_leads()
+            if dispute.origin == "manual":
+                dispute._add_sides(dispute.lead_id)
+                if self.env.user not in dispute.side_ids.user_id:
+                    dispute.side_ids.create(
+                        {
+                            "dispute_id": dispute.id,
+                            "user_id": self.env.uid,
+                            "lead_id": dispute.lead_id.id,
+                        }
+                    )
+            dispute._add_sides(dispute.lead_ids)
+        disputes.sudo()._notify_supervisors()
+        return disputes
+
+    def action_decide(self):
+        """Supervisor only: give the person's leads to the winner, tell both sides."""
+        if not self.env.user.has_group("training_crm.group_supervisor"):
+            raise UserError(self.env._("Only a supervisor can decide a dispute."))
+        for dispute in self:
+            if dispute.state != "open":
+                raise UserError(
+                    self.env._(
+                        "%(dispute)s was already decided by %(user)s.",
+                        dispute=dispute.name,
+                        user=dispute.decided_by_id.name,
+                    )
+                )
+            if not dispute.winner_user_id:
+                raise UserError(self.env._("Choose the winner before deciding."))
+            if not (dispute.decision_note or "").strip():
+                raise UserError(
+                    self.env._("Write down why: both consultants will read the decision.")
+                )
+        for dispute in self:
+            dispute._decide()
+        return True
+
+    def _decide(self):
+        self.ensure_one()
+        self.write(
+            {
+                "state": "decided",
+                "decided_by_id": self.env.uid,
+                "decided_date": fields.Datetime.now(),
+            }
+        )
+        leads = self.lead_ids.filtered("active")
+        losers = self.user_ids - self.winner_user_id
+        leads.sudo().with_context(training_crm_reassign_reason=self.decision_note).write(
+            {"user_id": self.winner_user_id.id}
+        )
+        body = self.env._(
+            "Dispute decided by %(supervisor)s: %(winner)s keeps %(person)s. Reason: %(reason)s",
+            supervisor=self.env.user.name,
+            winner=self.winner_user_id.name,
+            person=self.lead_id.contact_name or self.lead_id.name,
+            reason=self.decision_note,
+        )
+        partners = (self.user_ids | self.winner_user_id).partner_id
+        self.message_post(body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_comment")
+        for lead in leads:
+            lead.message_post(body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_note")
+        self.activity_ids.action_feedback(feedback=self.decision_note)
+        return losers
+
+    def _add_sides(self, leads):
+        """One side per consultant who reached the person (or owns one of its leads)."""
+        sides, seen = [], set(self.side_ids.user_id.ids)
+        for lead in leads:
+            user = lead.first_contact_user_id or lead.user_id
+            if user and user.id not in seen:
+                seen.add(user.id)
+                sides.append({"dispute_id": self.id, "user_id": user.id, "lead_id": lead.id})
+        if sides:
+            self.env["training.crm.dispute.side"].sudo().create(sides)
+
+    def _notify_supervisors(self):
+        for dispute in self:
+            for supervisor in dispute.lead_id._get_training_supervisors():
+                dispute.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=supervisor.id,
+                    summary=self.env._("Decide who owns this person"),
+                )
+
+
+class TrainingCrmDisputeSide(models.Model):
+    """One consultant's case in a dispute: the facts Seed 000 says a supervisor weighs
+    (how complete the customer information is, how sound the follow-up plan is)."""
+
+    _name = "training.crm.dispute.side"
+    _description = "Ownership Dispute Side"
+    _order = "first_contact_date, id"
+
+    dispute_id = fields.Many2one(
+        "training.crm.dispute", required=True, index=True, ondelete="cascade"
+    )
+    user_id = fields.Many2one("res.users", string="Consultant", required=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
+    first_contact_date = fields.Datetime(related="lead_id.first_contact_date")
+    followup_count = fields.Integer(related="lead_id.followup_count")
+    last_followup_date = fields.Datetime(related="lead_id.last_followup_date")
+    next_followup_date = fields.Date(related="lead_id.next_followup_date")
+    intent_grade_id = fields.Many2one(related="lead_id.intent_grade_id")
+    completeness = fields.Integer(
+        compute="_compute_completeness",
+        string="Information (%)",
+        help="Share of name, phone, e-mail, grade and course interest filled in on the lead.",
+    )
+    plan = fields.Text(
+        compute="_compute_plan",
+        string="Follow-up Plan",
+        help="The last follow-up note of this consultant on the lead.",
+    )
+
+    @api.depends(
+        "lead_id.contact_name",
+        "lead_id.phone",
+        "lead_id.mobile",
+        "lead_id.email_from",
+        "lead_id.intent_grade_id",
+        "lead_id.name",
+    )
+    def _compute_completeness(self):
+        for side in self:
+            lead = side.lead_id
+            filled = [
+                bool(lead.contact_name or lead.partner_id),
+                bool(lead.phone or lead.mobile),
+                bool(lead.email_from),
+                bool(lead.intent_grade_id),
+                bool(lead.description or lead.tag_ids),
+            ]
+            side.completeness = round(100 * sum(filled) / len(filled))
+
+    @api.depends("lead_id.followup_ids.note", "user_id")
+    def _compute_plan(self):
+        for side in self:
+            mine = side.lead_id.followup_ids.filtered(lambda f, s=side: f.user_id == s.user_id)
+            side.plan = mine[:1].note

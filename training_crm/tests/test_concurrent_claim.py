@@ -1,0 +1,121 @@
+import threading
+import uuid
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import Command, api
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentClaim(BaseCase):
+    """Two consultants claim the same pool lead at the same moment: one owner.
+
+    Real transactions on real cursors, so the fixture is committed and removed
+    again at the end (TransactionCase data would be invisible to a second cursor)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            group = env.ref("training_crm.group_consultant")
+            cls.user_ids = [
+                env["res.users"]
+                .with_context(no_reset_password=True)
+                .create(
+                    {
+                        "name": f"Racer {n}",
+                        "login": f"tc_racer_{n}_{uuid.uuid4().hex[:8]}",
+                        "groups_id": [Command.set(group.ids)],
+                    }
+                )
+                .id
+                for n in (1, 2)
+            ]
+            cls.team_id = (
+                env["crm.team"]
+                .create(
+                    {
+                        "name": "Race Campus",
+                        "crm_team_member_ids": [
+                            Command.create({"user_id": uid}) for uid in cls.user_ids
+                        ],
+                    }
+                )
+                .id
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @classmethod
+    def tearDownClass(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env["crm.lead"].with_context(active_test=False).search(
+                [("team_id", "=", cls.team_id)]
+            ).unlink()
+            env["crm.team"].browse(cls.team_id).unlink()
+            env["res.users"].browse(cls.user_ids).write({"active": False})
+            cr.commit()  # pylint: disable=invalid-commit
+        super().tearDownClass()
+
+    def _new_pool_lead(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            lead = env["crm.lead"].create(
+                {"name": "Race lead", "user_id": False, "team_id": self.team_id}
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            return lead.id
+
+    def _owner(self, lead_id):
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT user_id FROM crm_lead WHERE id = %s", [lead_id])
+            return cr.fetchone()[0]
+
+    def test_second_claim_is_told_at_once(self):
+        lead_id = self._new_pool_lead()
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, self.user_ids[0], {})
+            env2 = api.Environment(cr2, self.user_ids[1], {})
+            env1["crm.lead"].browse(lead_id).action_claim()  # holds the row lock
+            with self.assertRaisesRegex(UserError, "Someone else is taking"):
+                env2["crm.lead"].browse(lead_id).action_claim()
+            cr2.rollback()
+            cr1.commit()  # pylint: disable=invalid-commit
+            env2.invalidate_all()
+            with self.assertRaisesRegex(UserError, "already belongs to Racer 1"):
+                env2["crm.lead"].browse(lead_id).action_claim()
+            cr2.rollback()
+        self.assertEqual(self._owner(lead_id), self.user_ids[0])
+
+    def test_simultaneous_claims_leave_one_owner(self):
+        lead_id = self._new_pool_lead()
+        barrier = threading.Barrier(2)
+        results = {}
+
+        def claim(uid):
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, uid, {})
+                lead = env["crm.lead"].browse(lead_id)
+                cr.execute("SELECT 1")  # take the transaction's snapshot before the race
+                barrier.wait(timeout=10)
+                try:
+                    lead.action_claim()
+                    cr.commit()  # pylint: disable=invalid-commit
+                    results[uid] = "owner"
+                except (UserError, SerializationFailure) as error:
+                    cr.rollback()
+                    results[uid] = type(error).__name__
+
+        threads = [threading.Thread(target=claim, args=(uid,)) for uid in self.user_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        self.assertEqual(sorted(results.values()).count("owner"), 1, results)
+        winner = next(uid for uid, result in results.items() if result == "owner")
+        self.assertEqual(self._owner(lead_id), winner)
