@@ -106,7 +106,7 @@ def run_protection(dbname, leads=100_000):
 
 def main():
     config_file, stock_db, addon_db = sys.argv[1:4]
-    odoo.tools.config.parse_config(["-c", config_file, "--max-cron-threads=0"])
+    odoo.tools.config.parse_config(["-c", config_file, "--max-cron-threads=0", "--log-level=warn"])
     table = {}
     for label, dbname in (("stock", stock_db), ("addon", addon_db)):
         for name, figures in run(dbname).items():

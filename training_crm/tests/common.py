@@ -10,41 +10,31 @@ class TrainingCrmCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.env.company.country_id = cls.env.ref("base.cn")
-        cls.grade_s = cls.env.ref("training_crm.grade_s")
-        cls.grade_a = cls.env.ref("training_crm.grade_a")
-        cls.grade_b = cls.env.ref("training_crm.grade_b")
-        cls.grade_c = cls.env.ref("training_crm.grade_c")
-        cls.grade_d = cls.env.ref("training_crm.grade_d")
-        cls.user_consultant = new_test_user(
-            cls.env,
-            login="tc_consultant",
-            name="Consultant Test",
-            groups="training_crm.group_consultant",
-        )
-        cls.user_consultant_2 = new_test_user(
-            cls.env,
-            login="tc_consultant_2",
-            name="Consultant Two",
-            groups="training_crm.group_consultant",
-        )
-        cls.user_supervisor = new_test_user(
-            cls.env,
-            login="tc_supervisor",
-            name="Supervisor Test",
-            groups="training_crm.group_supervisor",
-        )
-        cls.user_auditor = new_test_user(
-            cls.env,
-            login="tc_auditor",
-            name="Auditor Test",
-            groups="training_crm.group_auditor",
-        )
-        cls.user_manager = new_test_user(
-            cls.env,
-            login="tc_manager",
-            name="Manager Test",
-            groups="sales_team.group_sale_manager",
-        )
+        for code in "sabcd":
+            setattr(cls, f"grade_{code}", cls.env.ref(f"training_crm.grade_{code}"))
+        for attr, login, name, group in (
+            (
+                "user_consultant",
+                "tc_consultant",
+                "Consultant Test",
+                "training_crm.group_consultant",
+            ),
+            (
+                "user_consultant_2",
+                "tc_consultant_2",
+                "Consultant Two",
+                "training_crm.group_consultant",
+            ),
+            (
+                "user_supervisor",
+                "tc_supervisor",
+                "Supervisor Test",
+                "training_crm.group_supervisor",
+            ),
+            ("user_auditor", "tc_auditor", "Auditor Test", "training_crm.group_auditor"),
+            ("user_manager", "tc_manager", "Manager Test", "sales_team.group_sale_manager"),
+        ):
+            setattr(cls, attr, new_test_user(cls.env, login=login, name=name, groups=group))
         cls.team = cls.env["crm.team"].create(
             {
                 "name": "Test Campus",

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -25,3 +26,23 @@ class TestUi(HttpCase):
         self.assertEqual(lead.followup_ids.note, "Parent wants the Saturday class")
         self.assertEqual(lead.next_followup_date, lead.followup_ids.next_date)
         self.assertEqual(lead.first_contact_user_id, consultant)
+
+    def test_claim_tour(self):
+        consultant = new_test_user(
+            self.env,
+            login="tour_claimer",
+            name="Tour Claimer",
+            groups="training_crm.group_consultant",
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Tour Campus",
+                "crm_team_member_ids": [Command.create({"user_id": consultant.id})],
+            }
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Pool lead", "type": "opportunity", "user_id": False, "team_id": team.id}
+        )
+        self.start_tour(f"/odoo/crm/{lead.id}", "training_crm_claim", login="tour_claimer")
+        self.assertEqual(lead.user_id, consultant)
+        self.assertTrue(lead.claim_date)

@@ -37,3 +37,21 @@ registry.category("web_tour.tours").add("training_crm_log_followup", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("training_crm_claim", {
+    steps: () => [
+        {
+            content: "A pool lead shows the Claim button",
+            trigger: ".o_form_view button[name='action_claim']",
+            run: "click",
+        },
+        {
+            content: "Once claimed, the Claim button is gone",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name='action_claim']))",
+        },
+        {
+            content: "and the chatter says who claimed it",
+            trigger: ".o-mail-Message-body:contains('Claimed from the pool by Tour Claimer')",
+        },
+    ],
+});
