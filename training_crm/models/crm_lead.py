@@ -76,7 +76,10 @@ class CrmLead(models.Model):
         string="Disputes",
         copy=False,
     )
-    in_dispute = fields.Boolean(compute="_compute_in_dispute", search="_search_in_dispute")
+    # compute_sudo: the owner of a disputed lead may not be a side of the dispute.
+    in_dispute = fields.Boolean(
+        compute="_compute_in_dispute", search="_search_in_dispute", compute_sudo=True
+    )
     followup_ids = fields.One2many("training.crm.followup", "lead_id", string="Follow-ups")
     followup_count = fields.Integer(
         compute="_compute_followup_stats", store=True, precompute=True, string="Follow-up Count"
@@ -171,10 +174,8 @@ class CrmLead(models.Model):
     def _compute_next_followup_date(self):
         for lead in self:
             last = lead.followup_ids.sorted(lambda f: (f.date, f.id or 0))[-1:]
-            if last:
-                lead.next_followup_date = last.next_date
-            elif not lead.next_followup_date:
-                lead.next_followup_date = False
+            # The last follow-up plans the next one; without any, keep what was set by hand.
+            lead.next_followup_date = last.next_date if last else lead.next_followup_date
 
     @api.depends("next_followup_date", "stage_id.is_won", "active")
     @api.depends_context("tz")
