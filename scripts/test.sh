@@ -21,6 +21,7 @@ trap cleanup EXIT
 
 log "installing $ADDONS into $DB"
 install_log="$LOCAL/test-install.log"
+: > "$install_log"   # Odoo appends to its log file: start from an empty one
 odoo -d "$DB" -i "$ADDONS" --stop-after-init --max-cron-threads=0 --log-level=warn \
     --logfile="$install_log"
 if grep -E " (ERROR|CRITICAL) " "$install_log"; then

@@ -23,6 +23,9 @@
         "views/training_crm_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "training_crm/static/src/**/*",
+        ],
         "web.assets_tests": [
             "training_crm/static/tests/tours/*.js",
         ],

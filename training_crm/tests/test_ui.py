@@ -46,3 +46,16 @@ class TestUi(HttpCase):
         self.start_tour(f"/odoo/crm/{lead.id}", "training_crm_claim", login="tour_claimer")
         self.assertEqual(lead.user_id, consultant)
         self.assertTrue(lead.claim_date)
+
+    def test_chatter_log_followup_tour(self):
+        consultant = new_test_user(
+            self.env, login="tour_chatter", groups="training_crm.group_consultant"
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Chatter Lead", "type": "opportunity", "user_id": consultant.id}
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_chatter_followup", login="tour_chatter"
+        )
+        self.assertEqual(lead.followup_ids.outcome, "no_answer")
+        self.assertEqual(lead.failed_attempt_count, 1)

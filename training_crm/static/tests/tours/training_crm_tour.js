@@ -55,3 +55,36 @@ registry.category("web_tour.tours").add("training_crm_claim", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("training_crm_chatter_followup", {
+    steps: () => [
+        {
+            content: "Log Follow-up sits next to Log note in the lead's chatter",
+            trigger: ".o-mail-Chatter .o-training-crm-logFollowup",
+            run: "click",
+        },
+        {
+            content: "Nobody answered",
+            trigger: ".modal div[name='outcome'] input[data-value='no_answer']",
+            run: "click",
+        },
+        {
+            content: "Say so",
+            trigger: ".modal div[name='note'] textarea",
+            run: "edit Rang twice, no answer",
+        },
+        {
+            content: "Log it",
+            trigger: ".modal .modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The chatter shows it at once",
+            trigger: ".o-mail-Message-body:contains('Rang twice, no answer')",
+        },
+        {
+            content: "and the lead's counter moved",
+            trigger: ".o_form_view .o_field_widget[name='failed_attempt_count']:contains('1')",
+        },
+    ],
+});
