@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import format_date, format_datetime
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -123,7 +123,7 @@ class TrainingCrmFollowup(models.Model):
                     self.env._(
                         "A follow-up cannot be dated in the future (%(date)s): "
                         "log it once the contact has happened.",
-                        date=followup.date,
+                        date=format_datetime(self.env, followup.date),
                     )
                 )
             if followup.next_date and followup.next_date < followup.date.date():
