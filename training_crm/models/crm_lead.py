@@ -398,20 +398,20 @@ class CrmLead(models.Model):
             )
 
     def _lock_for_ownership(self):
-        """Lock the lead's row and re-read its owner as others committed it.
+        """Lock the leads' rows and re-read their owners as others committed them.
 
         NOWAIT: a consultant whose colleague takes the same lead at the same
         moment is told so at once instead of waiting; one owner results."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE NOWAIT", self.id)
+                    SQL("SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids)
                 )
         except LockNotAvailable:
             raise UserError(
                 self.env._(
                     "Someone else is taking %(lead)s right now. Try again in a moment.",
-                    lead=self.sudo().display_name,
+                    lead=", ".join(self.sudo()[:3].mapped("display_name")),
                 )
             ) from None
         self.invalidate_recordset(["user_id", "active", "probability", "first_contact_date"])
@@ -420,51 +420,57 @@ class CrmLead(models.Model):
         self.sudo().write({"user_id": user.id, "claim_date": fields.Datetime.now()})
         self._message_log(body=self.env._("Claimed from the pool by %(user)s.", user=user.name))
 
-    def _set_first_contact(self, user, date):
-        """Record the first contact once and decide who owns an unowned lead (判客).
+    def _record_first_contacts(self, followup_by_lead):
+        """Record each lead's first contact once and decide who owns an unowned
+        lead (判客). One lock and one person lookup for the whole batch.
 
         The first consultant to reach the person owns it. If another consultant
         reached the same person (same phone or e-mail) within the tie window, a
         dispute goes to a supervisor; if the person is already owned elsewhere,
         the lead joins that owner."""
-        self.ensure_one()
         self._lock_for_ownership()
-        if self.first_contact_date:
-            return
-        vals = {"first_contact_date": date, "first_contact_user_id": user.id}
-        if self.user_id:
-            self.sudo().write(vals)
-            return
-        vals["user_id"] = user.id
-        rivals = self._get_person_leads().filtered(
-            lambda lead: lead.user_id and lead.user_id != user
-        )
+        leads = self.filtered(lambda lead: not lead.first_contact_date)
+        person_leads = leads.filtered(lambda lead: not lead.user_id)._get_person_leads_by_lead()
         window = timedelta(minutes=self._get_int_param("training_crm.tie_window_minutes", 10))
-        tied = rivals.filtered(
-            lambda lead: (
-                lead.first_contact_date
-                and lead.first_contact_user_id != user
-                and abs(lead.first_contact_date - date) <= window
+        for lead in leads:
+            followup = followup_by_lead[lead]
+            user, date = followup.user_id, followup.date
+            vals = {"first_contact_date": date, "first_contact_user_id": user.id}
+            if lead.user_id:
+                lead.sudo().write(vals)
+                continue
+            rivals = person_leads[lead].filtered(
+                lambda other, u=user: other.user_id and other.user_id != u
             )
-        )
-        if rivals and not tied:
-            owner_lead = rivals.sorted(lambda lead: lead.first_contact_date or lead.create_date)[0]
-            vals.update(user_id=owner_lead.user_id.id, collision_lead_id=owner_lead.id)
-        self.sudo().write(vals)
-        if tied:
-            self._open_tie_dispute(tied)
-        elif rivals:
-            # The consultant may no longer see the lead: post as them, with rights.
-            self.sudo().message_post(
-                body=self.env._(
-                    "%(user)s reached this person, who is already followed by %(owner)s: "
-                    "the lead goes to %(owner)s.",
-                    user=user.name,
-                    owner=self.user_id.name,
-                ),
-                partner_ids=(user | self.user_id).partner_id.ids,
-                subtype_xmlid="mail.mt_note",
+            tied = rivals.filtered(
+                lambda other, u=user, d=date: (
+                    other.first_contact_date
+                    and other.first_contact_user_id != u
+                    and abs(other.first_contact_date - d) <= window
+                )
             )
+            if rivals and not tied:
+                owner_lead = rivals.sorted(
+                    lambda other: other.first_contact_date or other.create_date
+                )[0]
+                vals.update(user_id=owner_lead.user_id.id, collision_lead_id=owner_lead.id)
+            else:
+                vals["user_id"] = user.id
+            lead.sudo().write(vals)
+            if tied:
+                lead._open_tie_dispute(tied)
+            elif rivals:
+                # The consultant may no longer see the lead: post as them, with rights.
+                lead.sudo().message_post(
+                    body=self.env._(
+                        "%(user)s reached this person, who is already followed by %(owner)s: "
+                        "the lead goes to %(owner)s.",
+                        user=user.name,
+                        owner=lead.user_id.name,
+                    ),
+                    partner_ids=(user | lead.user_id).partner_id.ids,
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _open_tie_dispute(self, tied):
         leads = self | tied
@@ -485,17 +491,37 @@ class CrmLead(models.Model):
     def _get_person_leads(self):
         """Other open leads of the same person: same normalised phone or e-mail."""
         self.ensure_one()
-        keys = []
-        if self.phone_sanitized:
-            keys.append(("phone_sanitized", "=", self.phone_sanitized))
-        if self.email_normalized:
-            keys.append(("email_normalized", "=", self.email_normalized))
-        if not keys:
-            return self.browse()
-        same_person = ["|", *keys] if len(keys) == 2 else keys
-        return self.sudo().search(
-            [("id", "!=", self._origin.id), ("probability", "<", 100), *same_person]
-        )
+        return self._get_person_leads_by_lead()[self]
+
+    def _get_person_leads_by_lead(self):
+        """For each lead, the other open leads of its person; one query for all."""
+        phones = {lead.phone_sanitized for lead in self} - {False}
+        emails = {lead.email_normalized for lead in self} - {False}
+        found = self.browse()
+        if phones or emails:
+            found = self.sudo().search(
+                [
+                    ("probability", "<", 100),
+                    "|",
+                    ("phone_sanitized", "in", list(phones)),
+                    ("email_normalized", "in", list(emails)),
+                ]
+            )
+        return {
+            lead: found.filtered(
+                lambda other, lead=lead: (
+                    other.id != lead._origin.id
+                    and (
+                        (lead.phone_sanitized and other.phone_sanitized == lead.phone_sanitized)
+                        or (
+                            lead.email_normalized
+                            and other.email_normalized == lead.email_normalized
+                        )
+                    )
+                )
+            )
+            for lead in self
+        }
 
     def _check_collisions(self):
         """撞单: a new lead of a person that another consultant's open lead already

@@ -222,11 +222,12 @@ class TrainingCrmFollowup(models.Model):
 
         first_contacts = {}
         for followup in followups.filtered("reached"):
-            lead = followup.lead_id
-            if not lead.first_contact_date and lead not in first_contacts:
-                first_contacts[lead] = followup
-        for lead, followup in first_contacts.items():
-            lead._set_first_contact(followup.user_id, followup.date)
+            if not followup.lead_id.first_contact_date:
+                first_contacts.setdefault(followup.lead_id, followup)
+        if first_contacts:
+            self.env["crm.lead"].sudo().union(*first_contacts)._record_first_contacts(
+                first_contacts
+            )
 
         leads._close_followup_activities(last_by_lead)
         leads._schedule_next_followup(last_by_lead)

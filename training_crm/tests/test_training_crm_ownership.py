@@ -499,3 +499,48 @@ class TestOwnershipViews(TrainingCrmCommon):
             .get_view(view_type="form")["arch"],
             "a consultant does not read the other side's notes",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestFirstContactBatch(TrainingCrmCommon):
+    def test_batch_of_first_contacts_locks_and_looks_up_once(self):
+        """Historic follow-ups imported at once: one lock, one person lookup."""
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Pool {i}",
+                    "phone": f"+86 137 0000 {i:04d}",
+                    "user_id": False,
+                    "team_id": self.team.id,
+                }
+                for i in range(20)
+            ]
+        )
+        executed = []
+        cr = self.env.cr
+        execute = type(cr).execute
+
+        def spy(query, params=None, log_exceptions=True):
+            executed.append(str(getattr(query, "code", query)))
+            return execute(cr, query, params, log_exceptions)
+
+        cr.execute = spy
+        try:
+            self.env["training.crm.followup"].with_user(self.user_supervisor).create(
+                [
+                    {
+                        "lead_id": lead.id,
+                        "user_id": self.user_consultant.id,
+                        "outcome": "reached",
+                        "note": "Imported call",
+                    }
+                    for lead in leads
+                ]
+            )
+        finally:
+            del cr.execute
+        self.assertEqual(leads.user_id, self.user_consultant)
+        self.assertEqual(leads.first_contact_user_id, self.user_consultant)
+        self.assertEqual(len([q for q in executed if "FOR UPDATE NOWAIT" in q]), 1)
+        person_lookups = [q for q in executed if '"phone_sanitized" IN' in q]
+        self.assertEqual(len(person_lookups), 1, person_lookups)
