@@ -87,17 +87,15 @@ class TrainingCrmDispute(models.Model):
         # The consultant opening a dispute may not see the other side's leads.
         for dispute in disputes.sudo():
             dispute.lead_ids |= dispute.lead_id | dispute.lead_id._get_person_leads()
-            if dispute.origin == "manual":
-                dispute._add_sides(dispute.lead_id)
-                if self.env.user not in dispute.side_ids.user_id:
-                    dispute.side_ids.create(
-                        {
-                            "dispute_id": dispute.id,
-                            "user_id": self.env.uid,
-                            "lead_id": dispute.lead_id.id,
-                        }
-                    )
             dispute._add_sides(dispute.lead_ids)
+            if dispute.origin == "manual" and self.env.user not in dispute.side_ids.user_id:
+                dispute.side_ids.create(
+                    {
+                        "dispute_id": dispute.id,
+                        "user_id": self.env.uid,
+                        "lead_id": dispute.lead_id.id,
+                    }
+                )
         disputes.sudo()._notify_supervisors()
         return disputes
 
@@ -134,10 +132,7 @@ class TrainingCrmDispute(models.Model):
             }
         )
         leads = self.lead_ids.filtered("active")
-        losers = self.user_ids - self.winner_user_id
-        leads.sudo().with_context(training_crm_reassign_reason=self.decision_note).write(
-            {"user_id": self.winner_user_id.id}
-        )
+        leads.sudo().write({"user_id": self.winner_user_id.id})  # tracked; the reason follows
         body = self.env._(
             "Dispute decided by %(supervisor)s: %(winner)s keeps %(person)s. Reason: %(reason)s",
             supervisor=self.env.user.name,
@@ -150,7 +145,6 @@ class TrainingCrmDispute(models.Model):
         for lead in leads:
             lead.message_post(body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_note")
         self.activity_ids.action_feedback(feedback=self.decision_note)
-        return losers
 
     def _add_sides(self, leads):
         """One side per consultant who reached the person (or owns one of its leads)."""
