@@ -28,7 +28,7 @@ as_postgres() {
 # when no server is given through PG*), wkhtmltopdf for PDF reports and
 # chromium for web-client tours.
 ensure_apt() {
-    local wanted=(libpq-dev libldap2-dev libsasl2-dev python3-venv gettext wkhtmltopdf chromium fonts-noto-cjk)
+    local wanted=(curl libpq-dev libldap2-dev libsasl2-dev python3-venv gettext wkhtmltopdf chromium fonts-noto-cjk)
     [ -n "${PGHOST:-}" ] || wanted+=(postgresql)
     local missing=()
     for pkg in "${wanted[@]}"; do
