@@ -214,19 +214,8 @@ class TestCollisions(TrainingCrmCommon):
             for i in range(300)
         ]
         vals[150].update(phone="13800138000", country_id=self.env.ref("base.cn").id)
-        executed = []
-        cr = self.env.cr
-        execute = type(cr).execute
-
-        def spy(query, params=None, log_exceptions=True):
-            executed.append(str(getattr(query, "code", query)))
-            return execute(cr, query, params, log_exceptions)
-
-        cr.execute = spy
-        try:
+        with self._capture_queries() as executed:
             leads = self.env["crm.lead"].with_context(import_file=True).create(vals)
-        finally:
-            del cr.execute
         self.assertEqual(leads.filtered("collision_lead_id"), leads[150])
         self.assertEqual(leads[150].collision_lead_id, self.lead)
         self.assertEqual(len([q for q in executed if "phone_sanitized = ANY" in q]), 1)
@@ -516,16 +505,7 @@ class TestFirstContactBatch(TrainingCrmCommon):
                 for i in range(20)
             ]
         )
-        executed = []
-        cr = self.env.cr
-        execute = type(cr).execute
-
-        def spy(query, params=None, log_exceptions=True):
-            executed.append(str(getattr(query, "code", query)))
-            return execute(cr, query, params, log_exceptions)
-
-        cr.execute = spy
-        try:
+        with self._capture_queries() as executed:
             self.env["training.crm.followup"].with_user(self.user_supervisor).create(
                 [
                     {
@@ -537,8 +517,6 @@ class TestFirstContactBatch(TrainingCrmCommon):
                     for lead in leads
                 ]
             )
-        finally:
-            del cr.execute
         self.assertEqual(leads.user_id, self.user_consultant)
         self.assertEqual(leads.first_contact_user_id, self.user_consultant)
         self.assertEqual(len([q for q in executed if "FOR UPDATE NOWAIT" in q]), 1)
