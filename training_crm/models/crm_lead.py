@@ -1,4 +1,5 @@
 import logging
+import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -6,11 +7,13 @@ from psycopg2.errors import LockNotAvailable
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, plaintext2html
+from odoo.osv import expression
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
-# Written only by the follow-up log (as superuser): they decide ownership and invalidation.
+# Fields only the follow-up log, claims and collision checks write (as superuser):
+# they decide ownership and invalidation, so nobody sets them by hand.
 LOG_FIELDS = (
     "first_contact_date",
     "first_contact_user_id",
@@ -21,11 +24,16 @@ LOG_FIELDS = (
     "claim_date",
     "collision_lead_id",
 )
+# Leads the protection cron releases per batch; a call commits each batch
+# (outside tests) and stays well inside a prefork server's cron time limit.
+RELEASE_BATCH_SIZE = 1000
+RELEASE_BATCHES_PER_CALL = 10
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    # Grade
     intent_grade_id = fields.Many2one(
         "training.crm.grade",
         index="btree_not_null",
@@ -39,6 +47,8 @@ class CrmLead(models.Model):
         string="Grade Code",
         help="The grade's code (S, A, B…): set the grade by code in imports and integrations.",
     )
+
+    # First contact and ownership (判客)
     first_contact_date = fields.Datetime(
         readonly=True,
         copy=False,
@@ -55,6 +65,14 @@ class CrmLead(models.Model):
     )
     claim_date = fields.Datetime(
         readonly=True, copy=False, help="When the salesperson claimed the lead from the pool."
+    )
+    phone_other_sanitized = fields.Char(
+        compute="_compute_phone_other_sanitized",
+        compute_sudo=True,
+        store=True,
+        index="btree_not_null",
+        string="Other Sanitized Number",
+        help="The lead's second number, normalised: phone_sanitized holds only the first one.",
     )
     collision_lead_id = fields.Many2one(
         "crm.lead",
@@ -80,6 +98,8 @@ class CrmLead(models.Model):
     in_dispute = fields.Boolean(
         compute="_compute_in_dispute", search="_search_in_dispute", compute_sudo=True
     )
+
+    # Follow-up log, cadence and invalidation
     followup_ids = fields.One2many("training.crm.followup", "lead_id", string="Follow-ups")
     followup_count = fields.Integer(
         compute="_compute_followup_stats", store=True, precompute=True, string="Follow-up Count"
@@ -116,6 +136,14 @@ class CrmLead(models.Model):
         string="Follow-up Overdue",
     )
 
+    # What the current user may do, for the views
+    can_claim = fields.Boolean(compute="_compute_training_rights")
+    can_reassign = fields.Boolean(compute="_compute_training_rights")
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
     @api.depends("intent_grade_id.code")
     def _compute_intent_grade_code(self):
         for lead in self:
@@ -140,6 +168,13 @@ class CrmLead(models.Model):
             code = (lead.intent_grade_code or "").strip().upper()
             lead.intent_grade_id = by_code.get(code, False)
         self.invalidate_recordset(["intent_grade_code"])  # show "S", not what was typed
+
+    @api.depends(lambda self: self._phone_get_sanitize_triggers())
+    def _compute_phone_other_sanitized(self):
+        for lead in self:
+            numbers = [lead._phone_format(fname=fname) for fname in self._phone_get_number_fields()]
+            numbers = [number for number in numbers if number and number != lead.phone_sanitized]
+            lead.phone_other_sanitized = numbers[0] if numbers else False
 
     @api.depends("dispute_ids.state")
     def _compute_in_dispute(self):
@@ -177,28 +212,38 @@ class CrmLead(models.Model):
             # The last follow-up plans the next one; without any, keep what was set by hand.
             lead.next_followup_date = last.next_date if last else lead.next_followup_date
 
-    @api.depends("next_followup_date", "stage_id.is_won", "active")
+    @api.depends("next_followup_date", "probability", "active")
     @api.depends_context("tz")
     def _compute_followup_overdue(self):
         today = fields.Date.context_today(self)
         for lead in self:
             lead.followup_overdue = bool(
-                lead.active
-                and lead.next_followup_date
-                and lead.next_followup_date < today
-                and not lead.stage_id.is_won
+                lead._is_open() and lead.next_followup_date and lead.next_followup_date < today
             )
 
     def _search_followup_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on overdue follow-ups."))
-        overdue = [
-            ("next_followup_date", "<", fields.Date.context_today(self)),
-            ("stage_id.is_won", "=", False),
-        ]
-        if (operator == "=") == value:
-            return overdue
-        return ["!", "&", *overdue]
+        overdue = expression.AND(
+            [
+                self._get_open_domain(),
+                [("next_followup_date", "<", fields.Date.context_today(self))],
+            ]
+        )
+        return overdue if (operator == "=") == value else ["!", *overdue]
+
+    @api.depends("user_id", "active", "probability")
+    @api.depends_context("uid")
+    def _compute_training_rights(self):
+        is_consultant = self.env.user.has_group("training_crm.group_consultant")
+        is_supervisor = self.env.user._is_training_supervisor()
+        for lead in self:
+            lead.can_claim = bool(is_consultant and lead.id and not lead.user_id and lead.active)
+            lead.can_reassign = bool(is_supervisor and lead.id)
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -209,30 +254,15 @@ class CrmLead(models.Model):
             for vals in vals_list:
                 vals.setdefault("user_id", False)
         leads = super().create(vals_list)
-        leads._check_collisions()
+        leads._flag_collisions()
         return leads
 
     def write(self, vals):
         if not self.env.su:
             self._check_log_fields([vals])
             if "user_id" in vals:
-                self._check_may_reassign(vals["user_id"])
-        reason = self.env.context.get("training_crm_reassign_reason")
-        if reason and "user_id" in vals:
-            changed = self.filtered(lambda lead: lead.user_id.id != vals["user_id"])
-        res = super().write(vals)
-        if reason and "user_id" in vals and changed:
-            changed._message_log_batch(
-                {
-                    lead.id: self.env._(
-                        "Salesperson changed by %(user)s. Reason: %(reason)s",
-                        user=self.env.user.name,
-                        reason=reason,
-                    )
-                    for lead in changed
-                }
-            )
-        return res
+                self._check_reassign_rights(vals["user_id"])
+        return super().write(vals)
 
     def _merge_dependences(self, opportunities):
         """Merged leads are deleted: their follow-ups and disputes move to the
@@ -254,43 +284,6 @@ class CrmLead(models.Model):
             sides.write({"lead_id": self.id})
         return res
 
-    def _check_log_fields(self, vals_list):
-        if any(fname in vals for vals in vals_list for fname in LOG_FIELDS):
-            raise AccessError(
-                self.env._(
-                    "First contact, claims, collisions and follow-up counters come from "
-                    "the follow-up log and cannot be changed by hand."
-                )
-            )
-
-    def _check_may_reassign(self, user_id):
-        """Owners are decided by first contact, claims and supervisors (no 恶意争抢):
-        a consultant may only hand their own lead back to the pool. Salespeople
-        outside the Training CRM roles keep stock CRM's behaviour."""
-        user = self.env.user
-        if self._is_training_supervisor() or not user.has_group("training_crm.group_consultant"):
-            return
-        for lead in self:
-            if lead.user_id.id == user_id or (lead.user_id == self.env.user and not user_id):
-                continue
-            if lead.user_id:
-                raise UserError(
-                    self.env._(
-                        "%(lead)s belongs to %(owner)s: only a supervisor can reassign it.",
-                        lead=lead.display_name,
-                        owner=lead.user_id.name,
-                    )
-                )
-            raise UserError(
-                self.env._("%(lead)s is in the pool: use Claim to take it.", lead=lead.display_name)
-            )
-
-    def _is_training_supervisor(self):
-        user = self.env.user
-        return user.has_group("training_crm.group_supervisor") or user.has_group(
-            "sales_team.group_sale_salesman_all_leads"
-        )
-
     def toggle_active(self):
         """Restoring a lost lead gives it a fresh start: past failures no longer count."""
         res = super().toggle_active()
@@ -298,6 +291,10 @@ class CrmLead(models.Model):
         if restored:
             restored.sudo().failed_attempt_reset_date = fields.Datetime.now()
         return res
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
 
     def action_log_followup(self):
         self.ensure_one()
@@ -325,8 +322,7 @@ class CrmLead(models.Model):
     def action_claim(self):
         """Take an unowned lead of one's team's pool (公海)."""
         self.ensure_one()
-        if not self.env.user.has_group("training_crm.group_consultant"):
-            raise AccessError(self.env._("Only consultants can claim leads."))
+        self._check_claim_rights()
         self._lock_for_ownership()
         lead = self.sudo()  # a lead taken meanwhile is no longer readable: say by whom
         if lead.user_id:
@@ -342,7 +338,7 @@ class CrmLead(models.Model):
             raise UserError(
                 self.env._("%(lead)s is lost: it cannot be claimed.", lead=lead.display_name)
             )
-        if lead.stage_id.is_won:
+        if lead._is_won():
             raise UserError(
                 self.env._("%(lead)s is won: it cannot be claimed.", lead=lead.display_name)
             )
@@ -371,6 +367,7 @@ class CrmLead(models.Model):
         }
 
     def action_reassign(self):
+        self._check_reassign_rights()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reassign"),
@@ -379,6 +376,51 @@ class CrmLead(models.Model):
             "target": "new",
             "context": {"default_lead_ids": self.ids},
         }
+
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
+    def _check_log_fields(self, vals_list):
+        if any(fname in vals for vals in vals_list for fname in LOG_FIELDS):
+            raise AccessError(
+                self.env._(
+                    "First contact, claims, collisions and follow-up counters come from "
+                    "the follow-up log and cannot be changed by hand."
+                )
+            )
+
+    def _check_claim_rights(self):
+        if not self.env.user.has_group("training_crm.group_consultant"):
+            raise AccessError(self.env._("Only consultants can claim leads."))
+
+    def _check_reassign_rights(self, user_id=None):
+        """Owners are decided by first contact, claims and supervisors (no 恶意争抢):
+        a consultant may only hand their own lead back to the pool. Salespeople
+        outside the Training CRM roles keep stock CRM's behaviour.
+
+        Without `user_id`, the act is reassigning through the wizard: supervisors only."""
+        user = self.env.user
+        if user._is_training_supervisor():
+            return
+        if user_id is None:
+            raise AccessError(self.env._("Only a supervisor can reassign leads."))
+        if not user.has_group("training_crm.group_consultant"):
+            return
+        for lead in self:
+            if lead.user_id.id == user_id or (lead.user_id == user and not user_id):
+                continue
+            if lead.user_id:
+                raise AccessError(
+                    self.env._(
+                        "%(lead)s belongs to %(owner)s: only a supervisor can reassign it.",
+                        lead=lead.display_name,
+                        owner=lead.user_id.name,
+                    )
+                )
+            raise AccessError(
+                self.env._("%(lead)s is in the pool: use Claim to take it.", lead=lead.display_name)
+            )
 
     def _check_claim_limit(self):
         limit = self._get_int_param("training_crm.claim_daily_limit", 0)
@@ -396,6 +438,160 @@ class CrmLead(models.Model):
                     count=claimed,
                 )
             )
+
+    # ------------------------------------------------------------
+    # BUSINESS: the lead's state
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_open_domain(self):
+        """Open: in the pipeline, neither won nor lost."""
+        return [("active", "=", True), ("probability", "<", 100)]
+
+    def _is_open(self):
+        self.ensure_one()
+        return self.active and self.probability < 100
+
+    def _is_won(self):
+        self.ensure_one()
+        return self.active and self.probability >= 100
+
+    def _is_lost(self):
+        """Lost (and so archived) with no chance left, as crm's action_set_lost leaves it."""
+        self.ensure_one()
+        return not self.active and self.probability == 0
+
+    def _get_training_supervisors(self):
+        """Who supervises this lead: its team's leader, else every supervisor."""
+        leader = self.team_id.user_id
+        if leader:
+            return leader
+        return (
+            self.env.ref("training_crm.group_supervisor")
+            .sudo()
+            .users.filtered(
+                lambda user: (
+                    not user.share and (not self.company_id or self.company_id in user.company_ids)
+                )
+            )
+        )
+
+    # ------------------------------------------------------------
+    # BUSINESS: the person behind a lead
+    # ------------------------------------------------------------
+
+    def _get_person_keys(self):
+        """What identifies the leads' people: their normalised numbers and
+        e-mails, as (kind, value) pairs."""
+        keys = set()
+        for lead in self:
+            for number in (lead.phone_sanitized, lead.phone_other_sanitized):
+                if number:
+                    keys.add(("phone", number))
+            if lead.email_normalized:
+                keys.add(("email", lead.email_normalized))
+        return keys
+
+    @api.model
+    def _get_person_domain(self, keys):
+        """Leads with any of these keys: one lookup over indexed columns."""
+        phones = [value for kind, value in keys if kind == "phone"]
+        emails = [value for kind, value in keys if kind == "email"]
+        domains = []
+        if phones:
+            domains += [
+                [("phone_sanitized", "in", phones)],
+                [("phone_other_sanitized", "in", phones)],
+            ]
+        if emails:
+            domains.append([("email_normalized", "in", emails)])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
+
+    def _is_same_person(self, other):
+        self.ensure_one()
+        return bool(self._get_person_keys() & other._get_person_keys())
+
+    def _get_person_leads(self):
+        """Other open leads of the same person."""
+        self.ensure_one()
+        return self._get_person_leads_by_lead()[self]
+
+    def _get_person_leads_by_lead(self, domain=None):
+        """For each lead, the other open leads of its person; one query for all."""
+        keys = self._get_person_keys()
+        if not keys:
+            return {lead: self.browse() for lead in self}
+        found = self.sudo().search(
+            expression.AND([self._get_open_domain(), domain or [], self._get_person_domain(keys)])
+        )
+        ids_by_key = defaultdict(set)
+        for other in found:
+            for key in other._get_person_keys():
+                ids_by_key[key].add(other.id)
+        result = {}
+        for lead in self:
+            ids = set().union(*(ids_by_key[key] for key in lead._get_person_keys()))
+            ids.discard(lead._origin.id)
+            result[lead] = found.filtered(lambda other, ids=ids: other.id in ids)
+        return result
+
+    # ------------------------------------------------------------
+    # BUSINESS: ownership (判客)
+    # ------------------------------------------------------------
+
+    def _flag_collisions(self):
+        """撞单: a new lead of a person that another consultant's open lead already
+        holds does not change who owns the person. It is kept apart, flagged for
+        a supervisor to merge, and its creator is told who owns the person;
+        nobody else can claim it. One query a batch."""
+        leads = self.filtered(lambda lead: lead._get_person_keys())
+        if not leads:
+            return
+        owned = leads._get_person_leads_by_lead(domain=[("user_id", "!=", False)])
+        flagged = defaultdict(lambda: self.browse())
+        for lead in leads:
+            match = owned[lead].filtered(lambda other: other not in leads).sorted("id")[:1]
+            if match and match.user_id != lead.user_id:
+                flagged[match] |= lead
+        if not flagged:
+            return
+        for match, collided in flagged.items():
+            collided.sudo().write({"collision_lead_id": match.id})
+        collided = self.browse().union(*flagged.values()).sudo()
+        collided._message_log_batch(
+            {
+                lead.id: self.env._(
+                    "This person is already followed by %(owner)s in “%(lead)s” (撞单). "
+                    "Ownership stays with %(owner)s; a supervisor merges the leads.",
+                    owner=lead.collision_lead_id.user_id.name,
+                    lead=lead.collision_lead_id.name,
+                )
+                for lead in collided
+            }
+        )
+
+    @api.onchange("phone", "mobile", "email_from", "country_id")
+    def _onchange_training_collision(self):
+        """Warn the consultant typing in a person someone else already follows."""
+        if self._origin.id:
+            return None
+        match = self._get_person_leads().filtered(
+            lambda lead: lead.user_id and lead.user_id != self.user_id
+        )[:1]
+        if not match:
+            return None
+        return {
+            "warning": {
+                "type": "notification",  # a toast: informs without stopping the typing
+                "title": self.env._("Already followed (撞单)"),
+                "message": self.env._(
+                    "%(owner)s already follows this person in “%(lead)s”. Ownership stays "
+                    "with %(owner)s; saving keeps your lead apart for a supervisor to merge.",
+                    owner=match.user_id.name,
+                    lead=match.name,
+                ),
+            }
+        }
 
     def _lock_for_ownership(self):
         """Lock the leads' rows and re-read their owners as others committed them.
@@ -418,59 +614,13 @@ class CrmLead(models.Model):
 
     def _claim_for(self, user):
         self.sudo().write({"user_id": user.id, "claim_date": fields.Datetime.now()})
-        self._message_log(body=self.env._("Claimed from the pool by %(user)s.", user=user.name))
-
-    def _record_first_contacts(self, followup_by_lead):
-        """Record each lead's first contact once and decide who owns an unowned
-        lead (判客). One lock and one person lookup for the whole batch.
-
-        The first consultant to reach the person owns it. If another consultant
-        reached the same person (same phone or e-mail) within the tie window, a
-        dispute goes to a supervisor; if the person is already owned elsewhere,
-        the lead joins that owner."""
-        self._lock_for_ownership()
-        leads = self.filtered(lambda lead: not lead.first_contact_date)
-        person_leads = leads.filtered(lambda lead: not lead.user_id)._get_person_leads_by_lead()
-        window = timedelta(minutes=self._get_int_param("training_crm.tie_window_minutes", 10))
-        for lead in leads:
-            followup = followup_by_lead[lead]
-            user, date = followup.user_id, followup.date
-            vals = {"first_contact_date": date, "first_contact_user_id": user.id}
-            if lead.user_id:
-                lead.sudo().write(vals)
-                continue
-            rivals = person_leads[lead].filtered(
-                lambda other, u=user: other.user_id and other.user_id != u
-            )
-            tied = rivals.filtered(
-                lambda other, u=user, d=date: (
-                    other.first_contact_date
-                    and other.first_contact_user_id != u
-                    and abs(other.first_contact_date - d) <= window
-                )
-            )
-            if rivals and not tied:
-                owner_lead = rivals.sorted(
-                    lambda other: other.first_contact_date or other.create_date
-                )[0]
-                vals.update(user_id=owner_lead.user_id.id, collision_lead_id=owner_lead.id)
-            else:
-                vals["user_id"] = user.id
-            lead.sudo().write(vals)
-            if tied:
-                lead._open_tie_dispute(tied)
-            elif rivals:
-                # The consultant may no longer see the lead: post as them, with rights.
-                lead.sudo().message_post(
-                    body=self.env._(
-                        "%(user)s reached this person, who is already followed by %(owner)s: "
-                        "the lead goes to %(owner)s.",
-                        user=user.name,
-                        owner=lead.user_id.name,
-                    ),
-                    partner_ids=(user | lead.user_id).partner_id.ids,
-                    subtype_xmlid="mail.mt_note",
-                )
+        self._message_log_event(
+            {
+                lead.id: self.env._("Claimed from the pool by %(user)s.", user=user.name)
+                for lead in self
+            },
+            "training_crm.mt_lead_claimed",
+        )
 
     def _open_tie_dispute(self, tied):
         leads = self | tied
@@ -488,250 +638,100 @@ class CrmLead(models.Model):
             }
         )
 
-    def _get_person_leads(self):
-        """Other open leads of the same person: same normalised phone or e-mail."""
-        self.ensure_one()
-        return self._get_person_leads_by_lead()[self]
-
-    def _get_person_leads_by_lead(self):
-        """For each lead, the other open leads of its person; one query for all."""
-        phones = {lead.phone_sanitized for lead in self} - {False}
-        emails = {lead.email_normalized for lead in self} - {False}
-        found = self.browse()
-        if phones or emails:
-            found = self.sudo().search(
-                [
-                    ("probability", "<", 100),
-                    "|",
-                    ("phone_sanitized", "in", list(phones)),
-                    ("email_normalized", "in", list(emails)),
-                ]
-            )
-        return {
-            lead: found.filtered(
-                lambda other, lead=lead: (
-                    other.id != lead._origin.id
-                    and (
-                        (lead.phone_sanitized and other.phone_sanitized == lead.phone_sanitized)
-                        or (
-                            lead.email_normalized
-                            and other.email_normalized == lead.email_normalized
-                        )
-                    )
-                )
-            )
-            for lead in self
-        }
-
-    def _check_collisions(self):
-        """撞单: a new lead of a person that another consultant's open lead already
-        holds does not change who owns the person. It is kept apart, flagged for
-        a supervisor to merge, and its creator is told who owns the person;
-        nobody else can claim it. One query a batch."""
-        leads = self.filtered(lambda lead: lead.phone_sanitized or lead.email_normalized)
-        if not leads:
-            return
-        phones = list({lead.phone_sanitized for lead in leads} - {False})
-        emails = list({lead.email_normalized for lead in leads} - {False})
-        self.flush_model(
-            ["user_id", "phone_sanitized", "email_normalized", "active", "probability"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id, user_id, phone_sanitized, email_normalized
-                  FROM crm_lead
-                 WHERE active AND user_id IS NOT NULL AND probability < 100
-                   AND (phone_sanitized = ANY(%s) OR email_normalized = ANY(%s))
-                   AND id != ALL(%s)
-              ORDER BY id
-                """,
-                phones,
-                emails,
-                self.ids,
-            )
-        )
-        owned = {}
-        for lead_id, user_id, phone, email in self.env.cr.fetchall():
-            for key in (phone, email):
-                if key:
-                    owned.setdefault(key, (lead_id, user_id))
-        flagged = defaultdict(list)
-        for lead in leads:
-            match = owned.get(lead.phone_sanitized) or owned.get(lead.email_normalized)
-            if match and match[1] != lead.user_id.id:
-                flagged[match[0]].append(lead.id)
-        if not flagged:
-            return
-        leads_sudo = self.sudo()
-        for match_id, lead_ids in flagged.items():
-            leads_sudo.browse(lead_ids).write({"collision_lead_id": match_id})
-        collided = leads_sudo.filtered("collision_lead_id")
-        collided._message_log_batch(
-            {
-                lead.id: self.env._(
-                    "This person is already followed by %(owner)s in “%(lead)s” (撞单). "
-                    "Ownership stays with %(owner)s; a supervisor merges the leads.",
-                    owner=lead.collision_lead_id.user_id.name,
-                    lead=lead.collision_lead_id.name,
-                )
-                for lead in collided
-            }
-        )
-
-    @api.onchange("phone", "mobile", "email_from", "country_id")
-    def _onchange_training_collision(self):
-        """Warn the consultant typing in a person someone else already follows."""
-        if self._origin.id:
-            return None
-        match = self._get_person_leads().filtered(
-            lambda lead: lead.active and lead.user_id and lead.user_id != self.user_id
-        )[:1]
-        if not match:
-            return None
-        return {
-            "warning": {
-                "type": "notification",  # a toast: informs without stopping the typing
-                "title": self.env._("Already followed (撞单)"),
-                "message": self.env._(
-                    "%(owner)s already follows this person in “%(lead)s”. Ownership stays "
-                    "with %(owner)s; saving keeps your lead apart for a supervisor to merge.",
-                    owner=match.user_id.name,
-                    lead=match.name,
-                ),
-            }
-        }
+    # ------------------------------------------------------------
+    # BUSINESS: the pool's protection period (保护期)
+    # ------------------------------------------------------------
 
     @api.model
-    def _cron_release_idle_leads(self, batch_size=1000, commit=True):
+    def _cron_release_idle_leads(self, batch_size=RELEASE_BATCH_SIZE):
         """Protection (保护期): an owner who logs no follow-up within the grade's
-        protection period loses the lead back to the team's pool. Batches are
-        committed one by one (tests pass commit=False), so 100k leads never hold
-        one transaction."""
+        protection period loses the lead back to the team's pool.
+
+        One call looks the idle leads up once and releases them by batches of
+        ids, each committed outside tests; it reports its progress so that the
+        cron runner calls it again while leads remain."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        idle_ids = self._get_idle_lead_ids()
+        done = 0
+        for start in range(0, batch_size * RELEASE_BATCHES_PER_CALL, batch_size):
+            batch = self.browse(idle_ids[start : start + batch_size])
+            if not batch:
+                break
+            batch._release_to_pool()
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()  # a chain's worth of leads never sits in the cache
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
+
+    @api.model
+    def _get_idle_lead_ids(self):
+        """Ids of the owned open leads past their grade's protection period, in order."""
         now = fields.Datetime.now()
+        domains = []
         for grade in self.env["training.crm.grade"].search([("protection_days", ">", 0)]):
             limit = now - timedelta(days=grade.protection_days)
-            domain = [
-                ("intent_grade_id", "=", grade.id),
-                ("user_id", "!=", False),
-                ("probability", "<", 100),
-                "|",
-                ("last_followup_date", "=", False),
-                ("last_followup_date", "<", limit),
-                "|",
-                ("date_open", "<", limit),
-                "&",
-                ("date_open", "=", False),
-                ("create_date", "<", limit),
-            ]
-            while leads := self.search(domain, limit=batch_size, order="id"):
-                leads._release_to_pool(grade)
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            domains.append(
+                [
+                    ("intent_grade_id", "=", grade.id),
+                    "|",
+                    ("last_followup_date", "=", False),
+                    ("last_followup_date", "<", limit),
+                    "|",
+                    ("date_open", "<", limit),
+                    "&",
+                    ("date_open", "=", False),
+                    ("create_date", "<", limit),
+                ]
+            )
+        if not domains:
+            return []
+        domain = expression.AND(
+            [self._get_open_domain(), [("user_id", "!=", False)], expression.OR(domains)]
+        )
+        return self.sudo().search(domain, order="id").ids
 
-    def _release_to_pool(self, grade):
+    def _release_to_pool(self):
+        """Back to the pool, with a chatter note per lead that says why."""
+        leads = self.sudo()
         bodies = {
             lead.id: self.env._(
                 "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
                 "protection period of grade %(grade)s.",
                 owner=lead.user_id.name,
-                days=grade.protection_days,
-                grade=grade.code,
+                days=lead.intent_grade_id.protection_days,
+                grade=lead.intent_grade_id.code,
             )
-            for lead in self
+            for lead in leads
         }
-        activity_type = self.env.ref("training_crm.mail_activity_type_followup")
-        self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).unlink()
-        self.write({"user_id": False})
-        self._message_log_batch(bodies)
+        leads._get_followup_activities().unlink()
+        leads.write({"user_id": False})
+        leads._message_log_event(bodies, "training_crm.mt_lead_released")
 
-    def _close_followup_activities(self, followup_by_lead):
-        """Mark the due Follow-up activities done, with the follow-up as feedback;
-        leads without one get the summary as a note."""
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    def _get_followup_activities(self):
+        """The leads' Follow-up activities, those a consultant scheduled by hand
+        included (activity_search sees only automated ones)."""
         activity_type = self.env.ref("training_crm.mail_activity_type_followup")
-        activities = self.env["mail.activity"].search(
+        return self.env["mail.activity"].search(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
                 ("activity_type_id", "=", activity_type.id),
             ]
         )
-        activities_by_lead = defaultdict(lambda: self.env["mail.activity"])
-        for activity in activities:
-            activities_by_lead[activity.res_id] |= activity
-        for lead in self:
-            summary = followup_by_lead[lead]._summary()
-            if activities_by_lead[lead.id]:
-                activities_by_lead[lead.id]._action_done(feedback=summary)
-            else:
-                lead.message_post(body=plaintext2html(summary), subtype_xmlid="mail.mt_note")
 
-    def _schedule_next_followup(self, followup_by_lead):
-        """One Follow-up activity per open lead, on its owner, at the planned date."""
-        groups = defaultdict(lambda: self.env["crm.lead"])
-        for lead in self:
-            followup = followup_by_lead[lead]
-            if lead.active and followup.next_date and followup.outcome != "competitor":
-                groups[(followup.next_date, lead.user_id or followup.user_id)] |= lead
-        for (date, user), leads in groups.items():
-            leads.activity_schedule(
-                "training_crm.mail_activity_type_followup",
-                date_deadline=date,
-                user_id=user.id,
-            )
-
-    def _invalidate_after_failed_attempts(self, followup_by_lead):
-        """Too many failures in a row, or a competitor signed: the lead becomes an
-        invalid customer (无效客户), lost and archived, never deleted."""
-        limit = self._invalid_after_attempts()
-        reasons = defaultdict(lambda: self.env["crm.lead"])
-        for lead in self.filtered("active"):
-            if followup_by_lead[lead].outcome == "competitor":
-                reasons["training_crm.lost_reason_competitor"] |= lead
-            elif limit and lead.failed_attempt_count >= limit:
-                streak = lead.followup_ids.sorted(lambda f: (f.date, f.id), reverse=True)[:limit]
-                reason = (
-                    "training_crm.lost_reason_no_need"
-                    if any(streak.mapped("reached"))
-                    else "training_crm.lost_reason_unreachable"
-                )
-                reasons[reason] |= lead
-        for xmlid, leads in reasons.items():
-            reason = self.env.ref(xmlid)
-            leads.action_set_lost(lost_reason_id=reason.id)
-            for lead in leads:
-                lead._notify_invalidated(reason)
-
-    def _notify_invalidated(self, reason):
-        partners = (self.user_id | self._get_training_supervisors()).partner_id
-        self.message_post(
-            body=self.env._(
-                "This lead is now an invalid customer (%(reason)s) and has left the "
-                "pipeline. Nothing was deleted: restore it to work on it again.",
-                reason=reason.name,
-            ),
-            partner_ids=partners.ids,
-            subtype_xmlid="mail.mt_note",
-        )
-
-    def _get_training_supervisors(self):
-        """Who supervises this lead: its team's leader, else every supervisor."""
-        leader = self.team_id.user_id
-        if leader:
-            return leader
-        return (
-            self.env.ref("training_crm.group_supervisor")
-            .sudo()
-            .users.filtered(
-                lambda user: (
-                    not user.share and (not self.company_id or self.company_id in user.company_ids)
-                )
-            )
-        )
-
-    @api.model
-    def _invalid_after_attempts(self):
-        return self._get_int_param("training_crm.invalid_after_attempts", 3)
+    def _message_log_event(self, bodies, subtype_xmlid):
+        """One chatter note per lead for an ownership event, under the event's
+        subtype (to filter and follow); nobody is notified, the author needs no
+        e-mail address."""
+        messages = self.sudo()._message_log_batch(bodies)
+        messages.subtype_id = self.env.ref(subtype_xmlid)
+        return messages
 
     @api.model
     def _get_int_param(self, key, default):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class TrainingCrmDispute(models.Model):
@@ -59,6 +59,7 @@ class TrainingCrmDispute(models.Model):
     company_id = fields.Many2one(
         "res.company", compute="_compute_from_lead", store=True, precompute=True
     )
+    can_decide = fields.Boolean(compute="_compute_can_decide")
 
     # From the lead when the dispute opens: later edits of the lead do not touch it.
     @api.depends("lead_id")
@@ -75,6 +76,10 @@ class TrainingCrmDispute(models.Model):
         for dispute in self:
             dispute.team_id = dispute.lead_id.team_id
             dispute.company_id = dispute.lead_id.company_id
+
+    @api.depends_context("uid")
+    def _compute_can_decide(self):
+        self.can_decide = self.env.user._is_training_supervisor()
 
     @api.depends("side_ids.user_id")
     def _compute_user_ids(self):
@@ -99,10 +104,13 @@ class TrainingCrmDispute(models.Model):
         disputes.sudo()._notify_supervisors()
         return disputes
 
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
     def action_decide(self):
-        """Supervisor only: give the person's leads to the winner, tell both sides."""
-        if not self.env.user.has_group("training_crm.group_supervisor"):
-            raise UserError(self.env._("Only a supervisor can decide a dispute."))
+        """Give the person's leads to the winner, tell both sides."""
+        self._check_decide_rights()
         for dispute in self:
             if dispute.state != "open":
                 raise UserError(
@@ -122,6 +130,18 @@ class TrainingCrmDispute(models.Model):
             dispute._decide()
         return True
 
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
+    def _check_decide_rights(self):
+        if not self.env.user._is_training_supervisor():
+            raise AccessError(self.env._("Only a supervisor can decide a dispute."))
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
     def _decide(self):
         self.ensure_one()
         self.write(
@@ -131,8 +151,8 @@ class TrainingCrmDispute(models.Model):
                 "decided_date": fields.Datetime.now(),
             }
         )
-        leads = self.lead_ids.filtered("active")
-        leads.sudo().write({"user_id": self.winner_user_id.id})  # tracked; the reason follows
+        leads = self.lead_ids.filtered("active").sudo()
+        leads.write({"user_id": self.winner_user_id.id})  # tracked; the reason follows
         body = self.env._(
             "Dispute decided by %(supervisor)s: %(winner)s keeps %(person)s. Reason: %(reason)s",
             supervisor=self.env.user.name,
@@ -141,9 +161,13 @@ class TrainingCrmDispute(models.Model):
             reason=self.decision_note,
         )
         partners = (self.user_ids | self.winner_user_id).partner_id
-        self.message_post(body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_comment")
+        self.message_post(
+            body=body, partner_ids=partners.ids, subtype_xmlid="training_crm.mt_dispute_decided"
+        )
         for lead in leads:
-            lead.message_post(body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_note")
+            lead.message_post(
+                body=body, partner_ids=partners.ids, subtype_xmlid="training_crm.mt_lead_decided"
+            )
         self.activity_ids.action_feedback(feedback=self.decision_note)
 
     def _add_sides(self, leads):

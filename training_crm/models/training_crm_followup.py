@@ -1,8 +1,9 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date, format_datetime
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, format_datetime, plaintext2html
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -136,7 +137,7 @@ class TrainingCrmFollowup(models.Model):
         self.check_access("create")  # an auditor hears "no access", not a business rule
         for vals in vals_list:
             self._check_values(vals, creating=True)
-        self._check_may_log(vals_list)
+        self._check_log_rights(vals_list)
         followups = super().create(vals_list)
         followups._apply_to_leads()
         return followups
@@ -162,20 +163,24 @@ class TrainingCrmFollowup(models.Model):
         if (creating or "note" in vals) and not (vals.get("note") or "").strip():
             raise ValidationError(self.env._("Write down what was said: a follow-up needs a note."))
 
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
     @api.model
-    def _check_may_log(self, vals_list):
+    def _check_log_rights(self, vals_list):
         """Logging is how ownership is won: nobody logs on a lost lead, on a
         lead owned by someone else, or in someone else's name, unless a
         supervisor does it. Checked before anything is written."""
-        if self.env.su or self.env.user.has_group("training_crm.group_supervisor"):
+        if self.env.su or self.env.user._is_training_supervisor():
             return
         leads = self.env["crm.lead"].browse({vals.get("lead_id") for vals in vals_list} - {None})
-        leads = leads.with_context(active_test=False).exists()
+        leads = leads.with_context(active_test=False).exists().sudo()
         for vals in vals_list:
             lead = leads.browse(vals.get("lead_id"))
             user = self.env["res.users"].browse(vals.get("user_id") or self.env.uid)
             if user != self.env.user:
-                raise UserError(
+                raise AccessError(
                     self.env._(
                         "You can only log your own follow-ups, not %(user)s's.",
                         user=user.sudo().name,
@@ -183,55 +188,184 @@ class TrainingCrmFollowup(models.Model):
                 )
             if not lead:
                 continue  # the required lead_id error comes from the ORM
-            lead_sudo = lead.sudo()
-            if not lead_sudo.active and lead_sudo.probability == 0:
+            if lead._is_lost():
                 raise UserError(
                     self.env._(
                         "%(lead)s is lost: restore it before logging a follow-up.",
-                        lead=lead_sudo.display_name,
+                        lead=lead.display_name,
                     )
                 )
-            if lead_sudo.user_id and lead_sudo.user_id != user:
-                raise UserError(
+            if lead.user_id and lead.user_id != user:
+                raise AccessError(
                     self.env._(
                         "%(lead)s belongs to %(owner)s: only they or a supervisor may "
                         "log follow-ups on it.",
-                        lead=lead_sudo.display_name,
-                        owner=lead_sudo.user_id.name,
+                        lead=lead.display_name,
+                        owner=lead.user_id.name,
                     )
                 )
+
+    # ------------------------------------------------------------
+    # BUSINESS: what a logged follow-up does to its lead
+    # ------------------------------------------------------------
 
     def _apply_to_leads(self):
         """Regrade, win first contact, close the due follow-up activity and
         plan the next one, then invalidate leads that failed too often.
 
-        Checked by _check_may_log, this runs with rights but in the consultant's
+        Checked by _check_log_rights, this runs with rights but in the consultant's
         name: first contact may give the lead to the person's owner, whose chatter
         and activities the consultant then no longer sees."""
         followups = self.sudo().sorted(lambda f: (f.date, f.id))
-        last_by_lead = {f.lead_id: f for f in followups}
-        leads = followups.lead_id
+        latest = followups.browse({f.lead_id: f.id for f in followups}.values())
+        followups._regrade_leads()
+        followups.filtered("reached")._record_first_contacts()
+        latest._close_followup_activities()
+        latest._schedule_next_followup()
+        latest._invalidate_leads()
 
-        regraded = {}
-        for followup in followups.filtered("grade_id"):
-            regraded[followup.lead_id] = followup.grade_id
-        for grade in set(regraded.values()):
-            leads.filtered(lambda lead, g=grade: regraded.get(lead) == g).write(
-                {"intent_grade_id": grade.id}
-            )
+    def _regrade_leads(self):
+        """The newest follow-up that gives a grade sets the lead's (tracked).
+        Returns the leads whose grade changed."""
+        grade_by_lead = {f.lead_id: f.grade_id for f in self.filtered("grade_id")}
+        leads_by_grade = defaultdict(lambda: self.env["crm.lead"])
+        for lead, grade in grade_by_lead.items():
+            if lead.intent_grade_id != grade:
+                leads_by_grade[grade] |= lead
+        for grade, leads in leads_by_grade.items():
+            leads.write({"intent_grade_id": grade.id})
+        return self.env["crm.lead"].union(*leads_by_grade.values())
 
-        first_contacts = {}
-        for followup in followups.filtered("reached"):
+    def _record_first_contacts(self):
+        """Record each lead's first contact once and decide who owns an unowned
+        lead (判客). One lock and one person lookup for the whole batch.
+
+        The first consultant to reach the person owns it. If another consultant
+        reached the same person (same phone or e-mail) within the tie window, a
+        dispute goes to a supervisor; if the person is already owned elsewhere,
+        the lead joins that owner. Returns the leads whose first contact it recorded."""
+        first_by_lead = {}
+        for followup in self:
             if not followup.lead_id.first_contact_date:
-                first_contacts.setdefault(followup.lead_id, followup)
-        if first_contacts:
-            self.env["crm.lead"].sudo().union(*first_contacts)._record_first_contacts(
-                first_contacts
+                first_by_lead.setdefault(followup.lead_id, followup)
+        if not first_by_lead:
+            return self.env["crm.lead"]
+        leads = self.env["crm.lead"].sudo().union(*first_by_lead)
+        leads._lock_for_ownership()
+        leads = leads.filtered(lambda lead: not lead.first_contact_date)
+        person_leads = leads.filtered(lambda lead: not lead.user_id)._get_person_leads_by_lead()
+        window = timedelta(minutes=leads._get_int_param("training_crm.tie_window_minutes", 10))
+        for lead in leads:
+            followup = first_by_lead[lead]
+            user, date = followup.user_id, followup.date
+            vals = {"first_contact_date": date, "first_contact_user_id": user.id}
+            if lead.user_id:
+                lead.write(vals)
+                continue
+            rivals = person_leads[lead].filtered(
+                lambda other, u=user: other.user_id and other.user_id != u
+            )
+            tied = rivals.filtered(
+                lambda other, u=user, d=date: (
+                    other.first_contact_date
+                    and other.first_contact_user_id != u
+                    and abs(other.first_contact_date - d) <= window
+                )
+            )
+            if rivals and not tied:
+                owner_lead = rivals.sorted(
+                    lambda other: other.first_contact_date or other.create_date
+                )[0]
+                vals.update(user_id=owner_lead.user_id.id, collision_lead_id=owner_lead.id)
+            else:
+                vals["user_id"] = user.id
+            lead.write(vals)
+            if tied:
+                lead._open_tie_dispute(tied)
+            elif rivals:
+                # The consultant may no longer see the lead: post as them, with rights.
+                lead.message_post(
+                    body=self.env._(
+                        "%(user)s reached this person, who is already followed by %(owner)s: "
+                        "the lead goes to %(owner)s.",
+                        user=user.name,
+                        owner=lead.user_id.name,
+                    ),
+                    partner_ids=(user | lead.user_id).partner_id.ids,
+                    subtype_xmlid="mail.mt_note",
+                )
+        return leads
+
+    def _close_followup_activities(self):
+        """Mark each lead's due Follow-up activities done, with the follow-up as
+        feedback (those scheduled by hand too); leads without one get the
+        summary as a note."""
+        activities = self.lead_id._get_followup_activities()
+        activities_by_lead = defaultdict(lambda: self.env["mail.activity"])
+        for activity in activities:
+            activities_by_lead[activity.res_id] |= activity
+        for followup in self:
+            summary = followup._summary()
+            if activities_by_lead[followup.lead_id.id]:
+                activities_by_lead[followup.lead_id.id]._action_done(feedback=summary)
+            else:
+                followup.lead_id.message_post(
+                    body=plaintext2html(summary), subtype_xmlid="mail.mt_note"
+                )
+
+    def _schedule_next_followup(self):
+        """One Follow-up activity per open lead, on its owner, at the planned date."""
+        groups = defaultdict(lambda: self.env["crm.lead"])
+        for followup in self:
+            lead = followup.lead_id
+            if lead.active and followup.next_date and followup.outcome != "competitor":
+                groups[(followup.next_date, lead.user_id or followup.user_id)] |= lead
+        for (date, user), leads in groups.items():
+            leads.activity_schedule(
+                "training_crm.mail_activity_type_followup",
+                date_deadline=date,
+                user_id=user.id,
             )
 
-        leads._close_followup_activities(last_by_lead)
-        leads._schedule_next_followup(last_by_lead)
-        leads._invalidate_after_failed_attempts(last_by_lead)
+    def _invalidate_leads(self):
+        """Too many failures in a row, or a competitor signed: the lead becomes an
+        invalid customer (无效客户), lost and archived, never deleted."""
+        limit = self._get_invalid_after_attempts()
+        leads_by_reason = defaultdict(lambda: self.env["crm.lead"])
+        for followup in self.filtered("lead_id.active"):
+            lead = followup.lead_id
+            if followup.outcome == "competitor":
+                leads_by_reason["training_crm.lost_reason_competitor"] |= lead
+            elif limit and lead.failed_attempt_count >= limit:
+                streak = lead.followup_ids.sorted(lambda f: (f.date, f.id), reverse=True)[:limit]
+                reason = (
+                    "training_crm.lost_reason_no_need"
+                    if any(streak.mapped("reached"))
+                    else "training_crm.lost_reason_unreachable"
+                )
+                leads_by_reason[reason] |= lead
+        for xmlid, leads in leads_by_reason.items():
+            reason = self.env.ref(xmlid)
+            leads.action_set_lost(lost_reason_id=reason.id)
+            for lead in leads:
+                self._notify_invalidated(lead, reason)
+
+    @api.model
+    def _notify_invalidated(self, lead, reason):
+        partners = (lead.user_id | lead._get_training_supervisors()).partner_id
+        lead.message_post(
+            body=self.env._(
+                "This lead is now an invalid customer (%(reason)s) and has left the "
+                "pipeline. Nothing was deleted: restore it to work on it again.",
+                reason=reason.name,
+            ),
+            partner_ids=partners.ids,
+            subtype_xmlid="training_crm.mt_lead_invalidated",
+        )
+
+    @api.model
+    def _get_invalid_after_attempts(self):
+        return self.env["crm.lead"]._get_int_param("training_crm.invalid_after_attempts", 3)
 
     def _summary(self):
         """What the chatter shows: channel, outcome, what was said, what next."""

@@ -1,10 +1,10 @@
-from contextlib import contextmanager
-
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
+from odoo.addons.mail.tests.common import MailCase
 
-class TrainingCrmCommon(TransactionCase):
+
+class TrainingCrmCommon(TransactionCase, MailCase):
     """Staff of one campus and a lead per situation, built once per class."""
 
     @classmethod
@@ -92,20 +92,3 @@ class TrainingCrmCommon(TransactionCase):
                 }
             )
         )
-
-    @contextmanager
-    def _capture_queries(self):
-        """The SQL run inside the block, as text: to count one kind of query."""
-        executed = []
-        cr = self.env.cr
-        execute = type(cr).execute
-
-        def spy(query, params=None, log_exceptions=True):
-            executed.append(str(getattr(query, "code", query)))
-            return execute(cr, query, params, log_exceptions)
-
-        cr.execute = spy
-        try:
-            yield executed
-        finally:
-            del cr.execute

@@ -17,11 +17,11 @@ class TestCrmLeadGrade(TrainingCrmCommon):
 
     def test_grade_change_tracked_in_chatter(self):
         """Every regrading (动态调整) leaves who/when/from/to in the chatter."""
-        self._flush_tracking()  # close the creation step, as a real request would
+        self.flush_tracking()  # close the creation step, as a real request would
         self.lead.with_user(self.user_consultant).intent_grade_id = self.grade_c
-        self._flush_tracking()
+        self.flush_tracking()
         self.lead.with_user(self.user_manager).intent_grade_id = self.grade_s
-        self._flush_tracking()
+        self.flush_tracking()
         messages = self.lead.message_ids.filtered("tracking_value_ids")
         grade_field = self.env["ir.model.fields"]._get("crm.lead", "intent_grade_id")
         changes = messages.tracking_value_ids.filtered(lambda t: t.field_id == grade_field)
@@ -30,11 +30,6 @@ class TestCrmLeadGrade(TrainingCrmCommon):
         self.assertEqual(last.old_value_char, self.grade_c.display_name)
         self.assertEqual(last.new_value_char, self.grade_s.display_name)
         self.assertEqual(last.mail_message_id.author_id, self.user_manager.partner_id)
-
-    def _flush_tracking(self):
-        """Tracking values are written at commit time; run that step now."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
 
     def test_grade_shown_in_lead_views(self):
         """Form, list, kanban and search views all carry the grade."""

@@ -88,7 +88,7 @@ class TestFollowupJsonRpc(JsonRpcMixin):
             "create",
             {"lead_id": self.lead_other.id, "outcome": "reached", "note": "Poaching"},
         )
-        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
         self.assertIn("belongs to Other One", error["message"])
 
         error = self._call_error(

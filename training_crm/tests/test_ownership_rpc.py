@@ -47,7 +47,7 @@ class TestOwnershipJsonRpc(JsonRpcMixin):
         self.assertIn("already belongs to", error["message"])
 
         error = self._call_error("crm.lead", "write", [self.mine.id], {"user_id": self.rival.id})
-        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
         error = self._call_error(
             "crm.lead", "write", [self.mine.id], {"first_contact_user_id": self.consultant.id}
         )

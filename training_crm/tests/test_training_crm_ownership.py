@@ -95,8 +95,7 @@ class TestOwnership(TrainingCrmCommon):
         )
 
     def test_supervisor_reassigns_with_reason(self):
-        self.env.flush_all()
-        self.env.cr.precommit.run()  # close the creation step, as a real request would
+        self.flush_tracking()  # close the creation step, as a real request would
         wizard = Form(
             self.env["training.crm.lead.reassign"]
             .with_user(self.user_supervisor)
@@ -106,10 +105,9 @@ class TestOwnership(TrainingCrmCommon):
         wizard.reason = "Wang is on leave for a month"
         wizard.save().action_reassign()
         self.assertEqual(self.lead.user_id, self.user_consultant_2)
-        self.assertIn("Wang is on leave", self.lead.message_ids[0].body)
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        self.flush_tracking()  # the reason rides on the tracking message
         self.lead.invalidate_recordset(["message_ids"])
+        self.assertIn("Wang is on leave", self.lead.message_ids[0].body)
         user_field = self.env["ir.model.fields"]._get("crm.lead", "user_id")
         tracked = self.lead.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id == user_field
@@ -206,19 +204,6 @@ class TestCollisions(TrainingCrmCommon):
         )
         warning = new._onchange_training_collision()["warning"]
         self.assertIn("Consultant Test already follows this person", warning["message"])
-
-    def test_batch_import_checks_collisions_in_one_query(self):
-        """300 imported rows: one indexed collision query for the whole batch."""
-        vals = [
-            {"name": f"Row {i}", "phone": f"+86 139 {i:04d} 0000", "user_id": False}
-            for i in range(300)
-        ]
-        vals[150].update(phone="13800138000", country_id=self.env.ref("base.cn").id)
-        with self._capture_queries() as executed:
-            leads = self.env["crm.lead"].with_context(import_file=True).create(vals)
-        self.assertEqual(leads.filtered("collision_lead_id"), leads[150])
-        self.assertEqual(leads[150].collision_lead_id, self.lead)
-        self.assertEqual(len([q for q in executed if "phone_sanitized = ANY" in q]), 1)
 
 
 @tagged("post_install", "-at_install")
@@ -436,7 +421,7 @@ class TestProtection(TrainingCrmCommon):
         with freeze_time(start + timedelta(days=2)):
             self._log(followed, "reached")
         with freeze_time(start + timedelta(days=4)):  # S protects 3 days
-            self.env["crm.lead"]._cron_release_idle_leads(batch_size=1, commit=False)
+            self.env["crm.lead"]._cron_release_idle_leads(batch_size=1)
         self.assertFalse(idle.user_id)
         self.assertIn("Back to the pool", idle.message_ids[0].body)
         self.assertEqual(followed.user_id, self.user_consultant)
@@ -491,34 +476,81 @@ class TestOwnershipViews(TrainingCrmCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFirstContactBatch(TrainingCrmCommon):
-    def test_batch_of_first_contacts_locks_and_looks_up_once(self):
-        """Historic follow-ups imported at once: one lock, one person lookup."""
+class TestSamePerson(TrainingCrmCommon):
+    def test_second_number_is_compared(self):
+        """A person's second number (phone beside mobile) identifies them too."""
+        self.lead.write({"mobile": "+86 139 8888 0001", "phone": "+86 138 0013 8000"})
+        self.assertEqual(self.lead.phone_sanitized, "+8613988880001")
+        self.assertEqual(self.lead.phone_other_sanitized, "+8613800138000")
+        typed_again = (
+            self.env["crm.lead"]
+            .with_user(self.user_consultant_2)
+            .create({"name": "Typed again", "mobile": "13800138000"})
+        )
+        self.assertEqual(typed_again.collision_lead_id, self.lead)
+        self.assertTrue(self.lead._is_same_person(typed_again))
+
+
+@tagged("post_install", "-at_install")
+class TestReleaseCron(TrainingCrmCommon):
+    def test_cron_reports_progress_in_batches(self):
+        """The runner calls again while leads remain: each call says how many."""
         leads = self.env["crm.lead"].create(
             [
                 {
-                    "name": f"Pool {i}",
-                    "phone": f"+86 137 0000 {i:04d}",
-                    "user_id": False,
+                    "name": f"Idle {i}",
+                    "user_id": self.user_consultant.id,
                     "team_id": self.team.id,
+                    "intent_grade_id": self.grade_s.id,
                 }
-                for i in range(20)
+                for i in range(25)
             ]
         )
-        with self._capture_queries() as executed:
-            self.env["training.crm.followup"].with_user(self.user_supervisor).create(
-                [
-                    {
-                        "lead_id": lead.id,
-                        "user_id": self.user_consultant.id,
-                        "outcome": "reached",
-                        "note": "Imported call",
-                    }
-                    for lead in leads
-                ]
+        cron = self.env.ref("training_crm.ir_cron_release_idle_leads")
+        with freeze_time(fields.Datetime.now() + timedelta(days=10)):
+            idle = self.env["crm.lead"]._get_idle_lead_ids()
+            self.assertLessEqual(set(leads.ids), set(idle))
+            cron, progress = cron._add_progress()
+            self.env["crm.lead"].with_context(**cron.env.context)._cron_release_idle_leads(
+                batch_size=2
             )
-        self.assertEqual(leads.user_id, self.user_consultant)
-        self.assertEqual(leads.first_contact_user_id, self.user_consultant)
-        self.assertEqual(len([q for q in executed if "FOR UPDATE NOWAIT" in q]), 1)
-        person_lookups = [q for q in executed if '"phone_sanitized" IN' in q]
-        self.assertEqual(len(person_lookups), 1, person_lookups)
+            # 10 batches of 2 a call; the rest is for the next calls.
+            self.assertEqual((progress.done, progress.remaining), (20, len(idle) - 20))
+            for _call in range(len(idle) // 20 + 1):
+                cron, progress = cron._add_progress()
+                self.env["crm.lead"].with_context(**cron.env.context)._cron_release_idle_leads(
+                    batch_size=2
+                )
+                if not progress.remaining:
+                    break
+            self.assertEqual(progress.remaining, 0)
+        self.assertFalse(leads.user_id)
+        self.flush_tracking()
+        leads.invalidate_recordset(["message_ids"])
+        released = leads[0].message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("training_crm.mt_lead_released")
+        )
+        self.assertEqual(len(released), 1, "one message per release")
+
+
+@tagged("post_install", "-at_install")
+class TestRightsFlags(TrainingCrmCommon):
+    def test_buttons_follow_the_rights_guards(self):
+        """The views show an act's button exactly when its rights guard lets it through."""
+        as_consultant = self.env["crm.lead"].with_user(self.user_consultant)
+        self.assertTrue(as_consultant.browse(self.lead_pool.id).can_claim)
+        self.assertFalse(as_consultant.browse(self.lead.id).can_claim, "already owned")
+        self.assertFalse(as_consultant.browse(self.lead.id).can_reassign)
+        with self.assertRaises(AccessError):
+            as_consultant.browse(self.lead.id).action_reassign()
+        as_supervisor = self.env["crm.lead"].with_user(self.user_supervisor)
+        self.assertTrue(as_supervisor.browse(self.lead.id).can_reassign)
+        self.assertEqual(as_supervisor.browse(self.lead.id).action_reassign()["target"], "new")
+        self.assertFalse(
+            self.env["crm.lead"].with_user(self.user_auditor).browse(self.lead_pool.id).can_claim
+        )
+        dispute = self.env["training.crm.dispute"].create(
+            {"lead_id": self.lead.id, "reason": "Contested"}
+        )
+        self.assertFalse(dispute.with_user(self.user_consultant).can_decide)
+        self.assertTrue(dispute.with_user(self.user_supervisor).can_decide)

@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import AccessError
 
 
 class TrainingCrmLeadReassign(models.TransientModel):
@@ -19,9 +18,15 @@ class TrainingCrmLeadReassign(models.TransientModel):
 
     def action_reassign(self):
         self.ensure_one()
-        if not self.env["crm.lead"]._is_training_supervisor():
-            raise AccessError(self.env._("Only a supervisor can reassign leads."))
-        self.lead_ids.with_context(training_crm_reassign_reason=self.reason).write(
-            {"user_id": self.user_id.id}
+        self.lead_ids._check_reassign_rights()
+        leads = self.lead_ids.filtered(lambda lead: lead.user_id != self.user_id)
+        # The reason rides on the salesperson's tracking message.
+        leads._track_set_log_message(
+            self.env._(
+                "Salesperson changed by %(user)s. Reason: %(reason)s",
+                user=self.env.user.name,
+                reason=self.reason,
+            )
         )
+        leads.write({"user_id": self.user_id.id})
         return {"type": "ir.actions.act_window_close"}
