@@ -83,8 +83,13 @@ class CrmLead(models.Model):
         help="An open lead of the same person (same phone or e-mail) owned by another "
         "consultant when this one was created (撞单). A supervisor merges or clears it.",
     )
+    # Not a related field: that would search the leads flagged against a lead
+    # each time any lead changes salesperson.
     collision_user_id = fields.Many2one(
-        related="collision_lead_id.user_id", string="Person Owned By"
+        "res.users",
+        compute="_compute_collision_user_id",
+        compute_sudo=True,
+        string="Person Owned By",
     )
     dispute_ids = fields.Many2many(
         "training.crm.dispute",
@@ -120,13 +125,13 @@ class CrmLead(models.Model):
         readonly=True,
         help="Attempts before this moment no longer count (set when a lost lead is restored).",
     )
+    # Not tracked: the follow-up that plans it says so in its own chatter message.
     next_followup_date = fields.Date(
         compute="_compute_next_followup_date",
         store=True,
         readonly=False,
         precompute=True,
         index="btree_not_null",
-        tracking=True,
         string="Next Follow-up",
         help="Planned date of the next contact; past it, the lead is overdue.",
     )
@@ -139,6 +144,19 @@ class CrmLead(models.Model):
     # What the current user may do, for the views
     can_claim = fields.Boolean(compute="_compute_training_rights")
     can_reassign = fields.Boolean(compute="_compute_training_rights")
+
+    def init(self):
+        res = super().init()
+        # crm indexes email_normalized with trigrams only, for its ilike searches;
+        # PostgreSQL then answers equality (the same-person lookup) by walking the
+        # posting lists of trigrams every address shares ("com", "@qq").
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS crm_lead_email_normalized_btree_index "
+                "ON crm_lead (email_normalized) WHERE email_normalized IS NOT NULL"
+            )
+        )
+        return res
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -175,6 +193,11 @@ class CrmLead(models.Model):
             numbers = [lead._phone_format(fname=fname) for fname in self._phone_get_number_fields()]
             numbers = [number for number in numbers if number and number != lead.phone_sanitized]
             lead.phone_other_sanitized = numbers[0] if numbers else False
+
+    @api.depends("collision_lead_id")
+    def _compute_collision_user_id(self):
+        for lead in self:
+            lead.collision_user_id = lead.collision_lead_id.user_id
 
     @api.depends("dispute_ids.state")
     def _compute_in_dispute(self):
@@ -597,23 +620,29 @@ class CrmLead(models.Model):
         """Lock the leads' rows and re-read their owners as others committed them.
 
         NOWAIT: a consultant whose colleague takes the same lead at the same
-        moment is told so at once instead of waiting; one owner results."""
+        moment is told so at once instead of waiting; one owner results. No
+        savepoint: the refusal ends the request, and its transaction with it."""
+        names = ", ".join(self.sudo()[:3].mapped("display_name"))
         try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL("SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids)
-                )
+            self.env.cr.execute(
+                SQL("SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids),
+                log_exceptions=False,
+            )
         except LockNotAvailable:
             raise UserError(
                 self.env._(
                     "Someone else is taking %(lead)s right now. Try again in a moment.",
-                    lead=", ".join(self.sudo()[:3].mapped("display_name")),
+                    lead=names,
                 )
             ) from None
         self.invalidate_recordset(["user_id", "active", "probability", "first_contact_date"])
 
     def _claim_for(self, user):
-        self.sudo().write({"user_id": user.id, "claim_date": fields.Datetime.now()})
+        """One chatter message says who claimed the lead: the salesperson change
+        is not tracked on top of it."""
+        self.sudo().with_context(tracking_disable=True).write(
+            {"user_id": user.id, "claim_date": fields.Datetime.now()}
+        )
         self._message_log_event(
             {
                 lead.id: self.env._("Claimed from the pool by %(user)s.", user=user.name)
@@ -693,7 +722,8 @@ class CrmLead(models.Model):
         return self.sudo().search(domain, order="id").ids
 
     def _release_to_pool(self):
-        """Back to the pool, with a chatter note per lead that says why."""
+        """Back to the pool, one chatter message per lead that says so; the
+        salesperson change is not tracked on top of it."""
         leads = self.sudo()
         bodies = {
             lead.id: self.env._(
@@ -706,7 +736,7 @@ class CrmLead(models.Model):
             for lead in leads
         }
         leads._get_followup_activities().unlink()
-        leads.write({"user_id": False})
+        leads.with_context(tracking_disable=True).write({"user_id": False})
         leads._message_log_event(bodies, "training_crm.mt_lead_released")
 
     # ------------------------------------------------------------
@@ -716,12 +746,14 @@ class CrmLead(models.Model):
     def _get_followup_activities(self):
         """The leads' Follow-up activities, those a consultant scheduled by hand
         included (activity_search sees only automated ones)."""
-        activity_type = self.env.ref("training_crm.mail_activity_type_followup")
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "training_crm.mail_activity_type_followup"
+        )
         return self.env["mail.activity"].search(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
-                ("activity_type_id", "=", activity_type.id),
+                ("activity_type_id", "=", activity_type_id),
             ]
         )
 

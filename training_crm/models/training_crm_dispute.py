@@ -152,7 +152,8 @@ class TrainingCrmDispute(models.Model):
             }
         )
         leads = self.lead_ids.filtered("active").sudo()
-        leads.write({"user_id": self.winner_user_id.id})  # tracked; the reason follows
+        # One message per lead says who keeps the person and why: no tracking on top.
+        leads.with_context(tracking_disable=True).write({"user_id": self.winner_user_id.id})
         body = self.env._(
             "Dispute decided by %(supervisor)s: %(winner)s keeps %(person)s. Reason: %(reason)s",
             supervisor=self.env.user.name,

@@ -70,11 +70,15 @@ class TrainingCrmFollowup(models.Model):
         help="Regrade the lead with what this contact taught you.",
     )
     reached = fields.Boolean(
-        compute="_compute_reached", store=True, help="The consultant spoke with the person."
+        compute="_compute_reached",
+        store=True,
+        precompute=True,
+        help="The consultant spoke with the person.",
     )
     failed = fields.Boolean(
         compute="_compute_reached",
         store=True,
+        precompute=True,
         help="Counts towards the consecutive failed attempts that invalidate a lead.",
     )
     # The lead's team and company when the contact was made: history, and no
@@ -174,10 +178,16 @@ class TrainingCrmFollowup(models.Model):
         supervisor does it. Checked before anything is written."""
         if self.env.su or self.env.user._is_training_supervisor():
             return
-        leads = self.env["crm.lead"].browse({vals.get("lead_id") for vals in vals_list} - {None})
-        leads = leads.with_context(active_test=False).exists().sudo()
+        lead_ids = list({vals.get("lead_id") for vals in vals_list} - {None})
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("id", "in", lead_ids)], ["name", "user_id", "active", "probability"])
+        )
+        lead_by_id = {lead.id: lead for lead in leads}
         for vals in vals_list:
-            lead = leads.browse(vals.get("lead_id"))
+            lead = lead_by_id.get(vals.get("lead_id"), leads.browse())
             user = self.env["res.users"].browse(vals.get("user_id") or self.env.uid)
             if user != self.env.user:
                 raise AccessError(
@@ -218,9 +228,9 @@ class TrainingCrmFollowup(models.Model):
         and activities the consultant then no longer sees."""
         followups = self.sudo().sorted(lambda f: (f.date, f.id))
         latest = followups.browse({f.lead_id: f.id for f in followups}.values())
-        followups._regrade_leads()
-        followups.filtered("reached")._record_first_contacts()
-        latest._close_followup_activities()
+        tracked = followups._regrade_leads()
+        tracked |= followups.filtered("reached")._record_first_contacts()
+        latest._close_followup_activities(tracked)
         latest._schedule_next_followup()
         latest._invalidate_leads()
 
@@ -296,22 +306,27 @@ class TrainingCrmFollowup(models.Model):
                 )
         return leads
 
-    def _close_followup_activities(self):
+    def _close_followup_activities(self, tracked_leads):
         """Mark each lead's due Follow-up activities done, with the follow-up as
-        feedback (those scheduled by hand too); leads without one get the
-        summary as a note."""
+        feedback (those scheduled by hand too). Without one, the summary is the
+        body of the lead's tracking message when the follow-up changed tracked
+        fields (`tracked_leads`), else a note: one chatter message a follow-up."""
         activities = self.lead_id._get_followup_activities()
         activities_by_lead = defaultdict(lambda: self.env["mail.activity"])
         for activity in activities:
             activities_by_lead[activity.res_id] |= activity
+        notes = {}
         for followup in self:
+            lead = followup.lead_id
             summary = followup._summary()
-            if activities_by_lead[followup.lead_id.id]:
-                activities_by_lead[followup.lead_id.id]._action_done(feedback=summary)
+            if activities_by_lead[lead.id]:
+                activities_by_lead[lead.id]._action_done(feedback=summary)
+            elif lead in tracked_leads:
+                lead._track_set_log_message(plaintext2html(summary))
             else:
-                followup.lead_id.message_post(
-                    body=plaintext2html(summary), subtype_xmlid="mail.mt_note"
-                )
+                notes[lead.id] = plaintext2html(summary)
+        if notes:
+            self.lead_id.browse(notes)._message_log_batch(notes)
 
     def _schedule_next_followup(self):
         """One Follow-up activity per open lead, on its owner, at the planned date."""

@@ -59,9 +59,9 @@ class TestTrainingCrmQueries(TrainingCrmCommon):
     @warmup
     def test_log_followup_on_own_lead(self):
         # crm (mark the due activity done, schedule the next one): 29
-        # training_crm: 35 (the follow-up row, the lead's counters, the owner check)
+        # training_crm: 33 (the follow-up row, the lead's counters, the owner check)
         lead = self.owned[0]
-        with self.assertQueryCount(tc_consultant=35):
+        with self.assertQueryCount(tc_consultant=33):
             self.env["training.crm.followup"].create(
                 {"lead_id": lead.id, "outcome": "no_answer", "note": "No answer."}
             )
@@ -71,10 +71,10 @@ class TestTrainingCrmQueries(TrainingCrmCommon):
     @warmup
     def test_first_contact_on_pool_lead(self):
         # crm (assign to oneself, post a note): 29
-        # training_crm: 46 (the follow-up row, the row lock, the person lookup, a
-        # note beside the tracking message)
+        # training_crm: 35 (the follow-up row, the row lock, the person lookup; the
+        # summary rides on the tracking message instead of a note of its own)
         lead = self._pool_leads(1)
-        with self.assertQueryCount(tc_consultant=46):
+        with self.assertQueryCount(tc_consultant=35):
             self.env["training.crm.followup"].create(
                 {"lead_id": lead.id, "outcome": "reached", "note": "Reached."}
             )
@@ -84,7 +84,7 @@ class TestTrainingCrmQueries(TrainingCrmCommon):
     @warmup
     def test_claim(self):
         lead = self._pool_leads(1).with_user(self.env.user)
-        with self.assertQueryCount(tc_consultant=31):
+        with self.assertQueryCount(tc_consultant=22):
             lead.action_claim()
         self.assertEqual(lead.user_id, self.env.user)
 
@@ -123,7 +123,7 @@ class TestTrainingCrmQueries(TrainingCrmCommon):
         """Historic follow-ups imported at once: one lock and one person lookup
         a batch. What grows with the leads is crm's own: the tracking message and
         the assignment notice to the new salesperson."""
-        for size, queries in ((5, 254), (20, 885)):
+        for size, queries in ((5, 215), (20, 741)):
             leads = self._pool_leads(size)
             with self.assertQueryCount(tc_supervisor=queries):
                 self.env["training.crm.followup"].create(
@@ -143,7 +143,7 @@ class TestTrainingCrmQueries(TrainingCrmCommon):
     @warmup
     def test_log_followup_does_not_grow_with_the_database(self):
         lead = self.owned[1]
-        with self.assertQueryCount(tc_consultant=35):
+        with self.assertQueryCount(tc_consultant=33):
             self.env["training.crm.followup"].create(
                 {"lead_id": lead.id, "outcome": "no_answer", "note": "No answer."}
             )
@@ -160,7 +160,7 @@ class TestTrainingCrmQueries(TrainingCrmCommon):
             ]
         )
         lead = self.owned[2]
-        with self.assertQueryCount(tc_consultant=35):
+        with self.assertQueryCount(tc_consultant=33):
             self.env["training.crm.followup"].create(
                 {"lead_id": lead.id, "outcome": "no_answer", "note": "No answer."}
             )

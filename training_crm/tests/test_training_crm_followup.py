@@ -35,6 +35,7 @@ class TestFollowupLog(TrainingCrmCommon):
         self.assertEqual(lead.followup_count, 1)
         self.assertEqual(lead.last_followup_date, followup.date)
         self.assertEqual(lead.next_followup_date, followup.next_date)
+        self.flush_tracking()  # first contact: the summary rides on its tracking message
         self.assertIn("Saturday class", lead.message_ids[0].body)
         self.assertIn("WeChat", lead.message_ids[0].body)
         activity = self._followup_activities(lead)
