@@ -14,19 +14,35 @@ SKIP = {"__pycache__"}
 
 
 def addon_packages(addon):
-    """Every folder of the addon is a package, so that its data files ship with it."""
+    """Every folder of the addon is a package, so that its data files ship with it.
+
+    A folder whose name is no Python identifier (migrations/18.0.1.1.0) cannot
+    be a package: its files, scripts included, ship as data of its parent package.
+    """
     packages, package_data = [], {}
     base = ROOT / addon
     for folder in [base, *sorted(p for p in base.rglob("*") if p.is_dir())]:
-        if SKIP & set(folder.relative_to(ROOT).parts):
+        parts = folder.relative_to(ROOT).parts
+        if SKIP & set(parts):
             continue
-        name = ".".join(("odoo", "addons", *folder.relative_to(ROOT).parts))
-        packages.append(name)
-        data = sorted(
-            f.name for f in folder.iterdir() if f.is_file() and f.suffix not in (".py", ".pyc")
-        )
+        if all(part.isidentifier() for part in parts):
+            name = ".".join(("odoo", "addons", *parts))
+            packages.append(name)
+            data = sorted(
+                f.name for f in folder.iterdir() if f.is_file() and f.suffix not in (".py", ".pyc")
+            )
+        else:
+            package = folder
+            while not all(part.isidentifier() for part in package.relative_to(ROOT).parts):
+                package = package.parent
+            name = ".".join(("odoo", "addons", *package.relative_to(ROOT).parts))
+            data = sorted(
+                f.relative_to(package).as_posix()
+                for f in folder.iterdir()
+                if f.is_file() and f.suffix != ".pyc"
+            )
         if data:
-            package_data[name] = data
+            package_data.setdefault(name, []).extend(data)
     return packages, package_data
 
 

@@ -1,7 +1,7 @@
 {
     "name": "Training CRM Reports",
     "summary": "Reports managers read and pay incentives from",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
@@ -9,5 +9,6 @@
     "depends": ["training_crm"],
     "data": [
         "views/crm_lead_report_views.xml",
+        "views/training_crm_followup_report_views.xml",
     ],
 }

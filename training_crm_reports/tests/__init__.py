@@ -1,1 +1,2 @@
+from . import test_followup_analysis
 from . import test_pipeline_by_grade
