@@ -522,14 +522,14 @@ class TestReleaseCron(TrainingCrmCommon):
             idle = self.env["crm.lead"]._get_idle_lead_ids()
             self.assertLessEqual(set(leads.ids), set(idle))
             cron, progress = cron._add_progress()
-            self.env["crm.lead"].with_context(cron.env.context)._cron_release_idle_leads(
+            self.env["crm.lead"].with_context(**cron.env.context)._cron_release_idle_leads(
                 batch_size=2
             )
             # 10 batches of 2 a call; the rest is for the next calls.
             self.assertEqual((progress.done, progress.remaining), (20, len(idle) - 20))
             for _call in range(len(idle) // 20 + 1):
                 cron, progress = cron._add_progress()
-                self.env["crm.lead"].with_context(cron.env.context)._cron_release_idle_leads(
+                self.env["crm.lead"].with_context(**cron.env.context)._cron_release_idle_leads(
                     batch_size=2
                 )
                 if not progress.remaining:
