@@ -101,8 +101,9 @@ class CrmLead(models.Model):
         copy=False,
     )
     # compute_sudo: the owner of a disputed lead may not be a side of the dispute.
+    # Stored: cards and lists show it without reading the disputes of each page.
     in_dispute = fields.Boolean(
-        compute="_compute_in_dispute", search="_search_in_dispute", compute_sudo=True
+        compute="_compute_in_dispute", store=True, precompute=True, compute_sudo=True
     )
 
     # Follow-up log, cadence and invalidation
@@ -204,12 +205,6 @@ class CrmLead(models.Model):
     def _compute_in_dispute(self):
         for lead in self:
             lead.in_dispute = "open" in lead.dispute_ids.mapped("state")
-
-    def _search_in_dispute(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Unsupported search on disputes."))
-        domain = [("dispute_ids.state", "=", "open")]
-        return domain if (operator == "=") == value else ["!", *domain]
 
     @api.depends(
         "followup_ids.date",
