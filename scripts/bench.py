@@ -248,7 +248,7 @@ def kanban(db, rep):
 
     def read():
         result = Lead.web_search_read(domain, specification=spec, limit=80)
-        assert len(result["records"]) == 80, len(result["records"])
+        assert result["records"], "the consultant has no lead"  # 80 from ~50k leads on
 
     return read
 
