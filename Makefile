@@ -34,5 +34,5 @@ clean: ## remove generated files (not the cache of Odoo, not databases)
 i18n: setup ## re-export .pot files from a scratch database and merge them into zh_CN/zh_TW
 	scripts/i18n.sh
 
-bench: setup ## query counts and timings against stock crm, same run (see scripts/bench.py)
-	scripts/bench.sh
+bench: setup ## stock crm vs training_crm on a school-chain data set: make bench [LEADS=200000] [FOLLOWUPS=970000]
+	BENCH_LEADS=$(LEADS) BENCH_FOLLOWUPS=$(FOLLOWUPS) scripts/bench.sh

@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
-# make bench: stock crm vs crm + training_crm, same server, same run.
+# make bench [LEADS=n] [FOLLOWUPS=n]: stock crm vs crm + training_crm on a
+# school-chain data set (default 200,000 leads), same server, same run. The
+# databases are kept for the next run; BENCH_REGENERATE=1 rebuilds them and
+# BENCH_README=1 writes the results into README.md.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_all
-STOCK_DB=training_crm_bench_stock
-ADDON_DB=training_crm_bench_addon
-for pair in "$STOCK_DB:crm" "$ADDON_DB:training_crm"; do
-    db="${pair%%:*}"; modules="${pair#*:}"
-    if ! db_exists "$db"; then
-        log "creating $db ($modules, no demo data)"
-        odoo -d "$db" -i "$modules" --without-demo=all --stop-after-init --max-cron-threads=0 \
-            --log-level=warn
-    fi
-done
 cd "$ROOT"
-"$PY" scripts/bench.py "$ODOO_CONF" "$STOCK_DB" "$ADDON_DB" "$LOCAL/bench.json"
+args=(--leads "${BENCH_LEADS:-200000}")
+[ -z "${BENCH_FOLLOWUPS:-}" ] || args+=(--followups "$BENCH_FOLLOWUPS")
+TZ=UTC "$PY" scripts/bench.py "$ODOO_CONF" training_crm_bench_stock training_crm_bench_addon \
+    "$LOCAL/bench.json" "${args[@]}"

@@ -1,0 +1,606 @@
+"""School-chain data set for `make bench`: stock crm and crm + training_crm.
+
+Both databases hold the same people, teams and leads; only the addon's data
+(grades, follow-ups, first contacts) differs. Users and teams go through the
+ORM; leads, follow-ups and activities are written with COPY because the ORM
+would take hours, then a sample of them is recomputed with the ORM and the
+run fails if any stored computed value differs. A marker in
+`ir_config_parameter` keeps a database for the next run while the size, the
+generator and the stored fields are unchanged.
+"""
+
+import hashlib
+import io
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+import odoo
+from odoo import Command, api, fields
+from odoo.modules.registry import Registry
+from odoo.tools import SQL, email_normalize
+
+GENERATOR_VERSION = 1
+MARKER = "training_crm_bench.size"
+TIMING = "training_crm_bench.generated_in"
+ADDON_MODULES = "training_crm,training_crm_reports"
+TZ = "Asia/Shanghai"
+TEAMS = 20
+CONSULTANTS = 300
+OWNED_SHARE = 0.8
+DUPLICATE_SHARE = 0.02
+EMAIL_SHARE = 0.4
+ELIGIBLE_SHARE = 0.32  # leads the protection cron releases: ~64,000 of 200,000
+MOBILE_PREFIXES = ("139", "138", "137", "136", "135", "158", "159", "186", "188", "150")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ("伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超")
+COURSES = ("雅思", "托福", "少儿英语", "编程", "钢琴", "美术", "数学思维", "考研英语")
+EMAIL_DOMAINS = ("qq.com", "qq.com", "163.com", "126.com", "sina.com", "gmail.com", "pku.edu.cn")
+NOTES = (
+    "Asked about the schedule and the price of the course.",
+    "Parent wants a trial class first.",
+    "Comparing with another school nearby.",
+    "Busy, call back next week.",
+    "Interested in the summer intensive course.",
+)
+CHANNELS = {"phone": 50, "wechat": 25, "sms": 5, "email": 5, "visit": 5, "trial_class": 5}
+CHANNELS["online"] = 5
+# Outcome weights per attempt; competitor only closes a lead's history.
+OUTCOMES = {"reached": 66, "not_interested": 8, "no_answer": 21, "unreachable": 4, "competitor": 1}
+REACHED = ("reached", "not_interested", "competitor")
+FAILED = ("no_answer", "unreachable", "not_interested")
+GRADES = {"s": 5, "a": 15, "b": 30, "c": 30, "d": 20}
+# training_crm's grade data (gap between follow-ups, protection days), checked
+# against the records: stock gets the same dates without having grades.
+GRADE_DAYS = {"s": (1, 3), "a": (2, 5), "b": (7, 14), "c": (14, 30), "d": (30, 60)}
+# Stored computed fields the sample check does not recompute, and why.
+UNCHECKED = {
+    # Odoo stamps "now" when empty and keeps any value: nothing to derive.
+    ("crm.lead", "date_last_stage_update"),
+}
+
+
+def marker(leads, followups, schema):
+    return f"v{GENERATOR_VERSION} leads={leads} followups={followups} schema={schema}"
+
+
+def schema_hash(env):
+    """Stored fields of the models the generator writes: new code, new data set."""
+    names = sorted(
+        f"{model}.{name}"
+        for model in ("crm.lead", "training.crm.followup", "mail.activity")
+        if model in env
+        for name, field in env[model]._fields.items()
+        if field.store and field.column_type
+    )
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
+
+
+def ensure(config_file, dbname, modules, leads, followups, seed=42):
+    """Return the database ready for the bench, regenerating it when stale."""
+    assert dbname.startswith("training_crm_bench"), dbname
+    if dbname in odoo.service.db.list_dbs(True):
+        registry = Registry(dbname)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            current = env["ir.config_parameter"].get_param(MARKER)
+            wanted = marker(leads, followups, schema_hash(env))
+        if current == wanted and not os.environ.get("BENCH_REGENERATE"):
+            print(f"{dbname}: reusing data set ({current})", flush=True)
+            return
+        print(f"{dbname}: data set is {current or 'missing'}, want {wanted}", flush=True)
+        Registry.delete(dbname)
+        odoo.service.db.exp_drop(dbname)
+    start = time.perf_counter()
+    print(f"{dbname}: installing {modules}", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import odoo; odoo.cli.main()",
+            "-c",
+            config_file,
+            "-d",
+            dbname,
+            "-i",
+            modules,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        check=True,
+        env={**os.environ, "TZ": "UTC"},
+    )
+    installed = time.perf_counter()
+    Generator(dbname, leads, followups, seed).run()
+    took = f"install {installed - start:.0f} s + data {time.perf_counter() - installed:.0f} s"
+    print(f"{dbname}: {took}", flush=True)
+    with Registry(dbname).cursor() as cr:
+        api.Environment(cr, api.SUPERUSER_ID, {})["ir.config_parameter"].set_param(TIMING, took)
+
+
+def copy_rows(cr, table, columns, rows):
+    """COPY rows (tuples, None for NULL) into table, in chunks of 50,000."""
+
+    def text(value):
+        if value is None:
+            return r"\N"
+        if value is True or value is False:
+            return "t" if value else "f"
+        return str(value)
+
+    for start in range(0, len(rows), 50_000):
+        buffer = io.StringIO()
+        for row in rows[start : start + 50_000]:
+            buffer.write("\t".join(map(text, row)))
+            buffer.write("\n")
+        buffer.seek(0)
+        cr.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def weighted(rng, weights):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+class Generator:
+    """One database's data set; the same seed gives the same leads in both."""
+
+    def __init__(self, dbname, leads, followups, seed):
+        self.dbname = dbname
+        self.n_leads = leads
+        self.n_followups = followups
+        self.seed = seed
+
+    def run(self):
+        registry = Registry(self.dbname)
+        with registry.cursor() as cr:
+            self.cr = cr
+            self.env = env = api.Environment(cr, api.SUPERUSER_ID, {"tz": TZ})
+            self.addon = "training.crm.followup" in env
+            self.now = fields.Datetime.now().replace(microsecond=0)
+            self.rng = random.Random(self.seed)
+            step = time.perf_counter()
+            self.create_people()
+            self.make_leads()
+            self.write_leads()
+            print(f"  {len(self.leads):,} leads in {time.perf_counter() - step:.0f} s", flush=True)
+            if self.addon:
+                step = time.perf_counter()
+                self.write_followups()
+                print(
+                    f"  {self.followup_rows:,} follow-ups in {time.perf_counter() - step:.0f} s",
+                    flush=True,
+                )
+            step = time.perf_counter()
+            self.write_activities()
+            self.reset_sequences()
+            env.invalidate_all()
+            # Scoring covers leads created since this date: the whole data set.
+            start = fields.Date.to_string(self.now - timedelta(days=800))
+            env["ir.config_parameter"].set_param("crm.pls_start_date", start)
+            env["crm.lead"]._cron_update_automated_probabilities()
+            self.score_closed_leads()
+            env.flush_all()
+            print(f"  lead scoring in {time.perf_counter() - step:.0f} s", flush=True)
+            step = time.perf_counter()
+            check_sample(env, self.rng)
+            print(f"  ORM check of 200 leads in {time.perf_counter() - step:.0f} s", flush=True)
+            env["ir.config_parameter"].set_param(
+                MARKER, marker(self.n_leads, self.n_followups, schema_hash(env))
+            )
+            cr.commit()
+
+    def create_people(self):
+        """Campuses and consultants through the ORM: few, and full of defaults."""
+        env = self.env(
+            context=dict(
+                self.env.context,
+                no_reset_password=True,
+                mail_create_nolog=True,
+                tracking_disable=True,
+            )
+        )
+        company = env.ref("base.main_company")
+        company.write({"country_id": env.ref("base.cn").id, "name": "Bench School Chain"})
+        group = env.ref(
+            "training_crm.group_consultant" if self.addon else "sales_team.group_sale_salesman"
+        )
+        internal = env.ref("base.group_user")
+        self.manager = env["res.users"].create(
+            {
+                "name": "Bench Manager",
+                "login": "bench_manager",
+                "email": "manager@school.example.cn",
+                "tz": TZ,
+                "groups_id": [
+                    Command.set([internal.id, env.ref("sales_team.group_sale_manager").id])
+                ],
+            }
+        )
+        users = env["res.users"].create(
+            [
+                {
+                    "name": f"Consultant {k:03d}",
+                    "login": f"bench_consultant_{k:03d}",
+                    "email": f"consultant{k:03d}@school.example.cn",
+                    "tz": TZ,
+                    "groups_id": [Command.set([internal.id, group.id])],
+                }
+                for k in range(CONSULTANTS)
+            ]
+        )
+        per_team = CONSULTANTS // TEAMS
+        self.teams = env["crm.team"].create(
+            [
+                {
+                    "name": f"Campus {t + 1:02d}",
+                    "user_id": self.manager.id,
+                    "company_id": company.id,
+                    "use_leads": False,
+                    "use_opportunities": True,
+                    "crm_team_member_ids": [
+                        Command.create({"user_id": user.id})
+                        for user in users[t * per_team : (t + 1) * per_team]
+                    ],
+                }
+                for t in range(TEAMS)
+            ]
+        )
+        self.members = [team.member_ids.ids for team in self.teams]
+        self.company_id = company.id
+        stages = env["crm.stage"].search([])
+        self.stage_won = stages.filtered("is_won")[:1].id
+        self.stages_open = stages.filtered(lambda s: not s.is_won).ids[:3]
+        if self.addon:
+            self.grades = {code: env.ref(f"training_crm.grade_{code}") for code in GRADES}
+            for code, grade in self.grades.items():
+                days = (grade.followup_gap_days, grade.protection_days)
+                assert days == GRADE_DAYS[code], f"grade {code} changed: update GRADE_DAYS"
+        self.lost_reasons = {
+            key: env.ref(f"training_crm.lost_reason_{key}").id if self.addon else None
+            for key in ("competitor", "unreachable", "no_need")
+        }
+        env.flush_all()
+
+    def days_ago(self, low, high):
+        return self.now - timedelta(seconds=int(self.rng.uniform(low, high) * 86400))
+
+    def make_leads(self):
+        """Leads as dicts, follow-up histories included, for both databases alike."""
+        rng = self.rng
+        self.cr.execute("SELECT COALESCE(MAX(id), 0) FROM crm_lead")
+        first_id = self.cr.fetchone()[0] + 1
+        leads = []
+        for i in range(self.n_leads):
+            team = rng.randrange(TEAMS)
+            owned = rng.random() < OWNED_SHARE
+            digits = (i * 48271 + 12345) % 100_000_000
+            prefix = MOBILE_PREFIXES[i % len(MOBILE_PREFIXES)]
+            phone = f"+86 {prefix} {digits // 10000:04d} {digits % 10000:04d}"
+            person = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+            email = None
+            if rng.random() < EMAIL_SHARE:
+                email = f"student{i}@{rng.choice(EMAIL_DOMAINS)}"
+            if leads and rng.random() < DUPLICATE_SHARE:  # the same person again
+                other = rng.choice(leads)
+                if other["email"] and rng.random() < 0.5:
+                    email = other["email"]
+                else:
+                    phone = other["phone"]
+                person = other["contact"]
+            leads.append(
+                {
+                    "id": first_id + i,
+                    "team": team,
+                    "user": rng.choice(self.members[team]) if owned else None,
+                    "phone": phone,
+                    "email": email,
+                    "contact": person,
+                    "name": f"{person} · {rng.choice(COURSES)}",
+                    "priority": weighted(rng, {"0": 50, "1": 30, "2": 15, "3": 5}),
+                    "grade": weighted(rng, GRADES) if owned else None,
+                    "history": [],
+                }
+            )
+        owned = [lead for lead in leads if lead["user"]]
+        counts = Counter(rng.choice(range(len(owned))) for _ in range(self.n_followups))
+        for index, lead in enumerate(owned):
+            lead["history"] = self.outcomes(counts[index])
+            last = lead["history"][-1] if lead["history"] else None
+            streak = 0
+            for outcome in reversed(lead["history"]):
+                if outcome not in FAILED:
+                    break
+                streak += 1
+            lead["lost"] = (
+                "competitor" if last == "competitor" else "unreachable" if streak >= 3 else None
+            )
+            if lead["lost"] == "unreachable" and any(o in REACHED for o in lead["history"][-3:]):
+                lead["lost"] = "no_need"
+            lead["won"] = not lead["lost"] and rng.random() < 0.05
+        candidates = [lead for lead in owned if not lead["lost"] and not lead["won"]]
+        idle = rng.sample(candidates, min(len(candidates), round(self.n_leads * ELIGIBLE_SHARE)))
+        for lead in idle:
+            lead["idle"] = True
+        for lead in leads:
+            self.date_lead(lead)
+        self.leads = leads
+        self.link_collisions()
+
+    def outcomes(self, count):
+        """A history a consultant could have logged: three failures in a row or a
+        competitor end it (the lead is lost), so they come last if at all."""
+        history, streak = [], 0
+        for position in range(count):
+            weights = dict(OUTCOMES)
+            if position < count - 1:
+                weights.pop("competitor")
+                if streak == 2:
+                    for outcome in FAILED:
+                        weights.pop(outcome)
+            outcome = weighted(self.rng, weights)
+            streak = streak + 1 if outcome in FAILED else 0
+            history.append(outcome)
+        return history
+
+    def date_lead(self, lead):
+        """Dates in the past; idle leads have no follow-up within their protection
+        period, the other owned open leads have one (or were opened within it)."""
+        rng = self.rng
+        protection = GRADE_DAYS[lead["grade"]][1] if lead["grade"] else 0
+        count = len(lead["history"])
+        if not lead["user"]:
+            lead["create"] = self.days_ago(0.05, 400)
+            lead["open"] = None
+            lead["dates"] = []
+            return
+        if lead.get("idle"):
+            lead["create"] = self.days_ago(protection + 2, 400)
+        elif not lead["lost"] and not lead["won"] and not count:
+            lead["create"] = self.days_ago(0.05, protection - 0.1)
+        else:
+            lead["create"] = self.days_ago(1, 400)
+        lead["open"] = lead["create"] + timedelta(seconds=rng.randrange(60, 3 * 3600))
+        start = lead["open"]
+        end = self.now - timedelta(minutes=5)
+        if lead.get("idle"):
+            end = self.now - timedelta(days=protection, hours=1)
+        elif not lead["lost"] and not lead["won"] and count:
+            # the newest follow-up falls within the protection period
+            newest = self.now - timedelta(seconds=int(rng.uniform(300, (protection - 0.1) * 86400)))
+            end = max(newest, start + timedelta(minutes=count + 1))
+            end = min(end, self.now - timedelta(minutes=1))
+        span = max((end - start).total_seconds(), count + 1)
+        offsets = sorted(rng.sample(range(1, int(span) + 1), count)) if count else []
+        if offsets and not lead.get("idle") and not lead["lost"] and not lead["won"]:
+            offsets[-1] = int(span)
+        lead["dates"] = [start + timedelta(seconds=offset) for offset in offsets]
+
+    def link_collisions(self):
+        """撞单 as training_crm records it at creation: an earlier open lead of the
+        same person, owned by someone else."""
+        first_owned = {}
+        for lead in self.leads:
+            lead["collision"] = None
+            keys = [key for key in (lead["phone"], lead["email"]) if key]
+            for key in keys:
+                match = first_owned.get(key)
+                if match and match["user"] != lead["user"]:
+                    lead["collision"] = match["id"]
+                    break
+            if lead["user"] and not lead["lost"] and not lead["won"]:
+                for key in keys:
+                    first_owned.setdefault(key, lead)
+
+    def write_leads(self):
+        from odoo.addons.iap.tools import iap_tools  # importable once the addons path is set
+
+        lead_columns = [
+            "id", "name", "contact_name", "type", "active", "priority", "color", "user_id",
+            "team_id", "company_id", "stage_id", "phone", "phone_sanitized", "phone_state",
+            "email_from", "email_normalized", "email_domain_criterion", "email_state",
+            "date_open", "day_open", "date_closed", "day_close", "date_last_stage_update",
+            "probability", "lost_reason_id", "expected_revenue", "prorated_revenue",
+            "recurring_revenue", "recurring_revenue_monthly", "recurring_revenue_prorated",
+            "recurring_revenue_monthly_prorated", "message_bounce",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        addon_columns = [
+            "intent_grade_id", "followup_count", "last_followup_date", "failed_attempt_count",
+            "next_followup_date", "first_contact_date", "first_contact_user_id",
+            "collision_lead_id",
+        ]  # fmt: skip
+        rows = []
+        manager = self.manager.id
+        for lead in self.leads:
+            self.lead_stats(lead)
+            email = email_normalize(lead["email"]) if lead["email"] else None
+            closed = None
+            if lead.get("lost") or lead.get("won"):
+                closed = lead["dates"][-1] if lead["dates"] else lead["open"]
+            stage = self.stage_won if lead.get("won") else self.rng.choice(self.stages_open)
+            probability = 100 if lead.get("won") else 0 if lead.get("lost") else None
+            row = [
+                lead["id"], lead["name"], lead["contact"], "opportunity", not lead.get("lost"),
+                lead["priority"], 0, lead["user"], self.teams[lead["team"]].id, self.company_id,
+                stage, lead["phone"], "+86" + lead["phone"][4:].replace(" ", ""), "correct",
+                lead["email"], email,
+                iap_tools.mail_prepare_for_domain_search(email) if email else None,
+                "correct" if email else None,
+                lead["open"], abs((lead["open"] - lead["create"]).days) if lead["open"] else 0,
+                closed, abs((closed - lead["create"]).days) if closed else 0, lead["create"],
+                probability, self.lost_reasons.get(lead.get("lost")), 0, 0, 0, 0, 0, 0, 0,
+                lead["create"], lead["write"], manager, lead["user"] or manager,
+            ]  # fmt: skip
+            if self.addon:
+                row += [
+                    self.grades[lead["grade"]].id if lead["grade"] else None,
+                    lead["count"], lead["last"], lead["streak"], lead["next"],
+                    lead["first_contact"], lead["first_contact_user"], lead["collision"],
+                ]  # fmt: skip
+            rows.append(row)
+        columns = lead_columns + (addon_columns if self.addon else [])
+        copy_rows(self.cr, "crm_lead", columns, rows)
+
+    def lead_stats(self, lead):
+        """What training_crm's computes derive from the follow-up log."""
+        history, dates = lead["history"], lead["dates"]
+        grade = self.grades[lead["grade"]] if self.addon and lead["grade"] else None
+        gap = GRADE_DAYS[lead["grade"]][0] if lead["grade"] else 7
+        lead["followups"] = []
+        for outcome, date in zip(history, dates, strict=True):
+            regraded = self.rng.random() < 0.1  # drawn in both databases alike
+            local_day = fields.Datetime.context_timestamp(self.env["crm.lead"], date).date()
+            lead["followups"].append(
+                {
+                    "date": date,
+                    "outcome": outcome,
+                    "grade": grade if regraded else None,
+                    "next": None if outcome == "competitor" else local_day + timedelta(days=gap),
+                }
+            )
+        lead["count"] = len(history)
+        lead["last"] = dates[-1] if dates else None
+        streak = 0
+        for outcome in reversed(history):
+            if outcome not in FAILED:
+                break
+            streak += 1
+        lead["streak"] = streak
+        lead["next"] = lead["followups"][-1]["next"] if history else None
+        first = next((f for f in lead["followups"] if f["outcome"] in REACHED), None)
+        lead["first_contact"] = first and first["date"]
+        lead["first_contact_user"] = first and lead["user"]
+        lead["write"] = lead["last"] or lead["open"] or lead["create"]
+
+    def write_followups(self):
+        self.cr.execute("SELECT COALESCE(MAX(id), 0) FROM training_crm_followup")
+        next_id = self.cr.fetchone()[0] + 1
+        rows = []
+        for lead in self.leads:
+            team = self.teams[lead["team"]].id
+            for followup in lead["followups"]:
+                outcome = followup["outcome"]
+                rows.append(
+                    (
+                        next_id, lead["id"], lead["user"], followup["date"],
+                        weighted(self.rng, CHANNELS), outcome, self.rng.choice(NOTES),
+                        followup["next"], outcome in REACHED, outcome in FAILED, team,
+                        self.company_id, followup["grade"] and followup["grade"].id,
+                        followup["date"], followup["date"], lead["user"], lead["user"],
+                    )
+                )  # fmt: skip
+                next_id += 1
+        columns = [
+            "id", "lead_id", "user_id", "date", "channel", "outcome", "note", "next_date",
+            "reached", "failed", "team_id", "company_id", "grade_id",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(self.cr, "training_crm_followup", columns, rows)
+        self.followup_rows = len(rows)
+
+    def write_activities(self):
+        """One open activity per owned open lead: the follow-up due (addon) or a
+        To-Do (stock), the thing a consultant closes when logging a contact."""
+        env = self.env
+        xmlid = "training_crm.mail_activity_type_followup" if self.addon else None
+        activity_type = env.ref(xmlid or "mail.mail_activity_data_todo")
+        model_id = env["ir.model"]._get_id("crm.lead")
+        rows = []
+        for lead in self.leads:
+            if not lead["user"] or lead.get("lost") or lead.get("won"):
+                continue
+            base = lead["last"] or lead["open"]
+            deadline = lead["next"] or (base + timedelta(days=3)).date()
+            rows.append(
+                (
+                    model_id, "crm.lead", lead["id"], lead["name"], activity_type.id,
+                    activity_type.summary or None, deadline, lead["user"], True, True, TZ,
+                    base, base, lead["user"], lead["user"],
+                )
+            )  # fmt: skip
+        columns = [
+            "res_model_id", "res_model", "res_id", "res_name", "activity_type_id", "summary",
+            "date_deadline", "user_id", "automated", "active", "user_tz",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(self.cr, "mail_activity", columns, rows)
+
+    def score_closed_leads(self):
+        """Odoo's scoring cron skips won and lost leads; their automated
+        probability is what the ORM computes for them, written in one go."""
+        env = self.env
+        closed = (
+            env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("probability", "in", (0, 100))])
+        )
+        by_value = defaultdict(list)
+        for lead_id, value in closed._pls_get_naive_bayes_probabilities().items():
+            by_value[value].append(lead_id)
+        for value, ids in by_value.items():
+            self.cr.execute(
+                "UPDATE crm_lead SET automated_probability = %s WHERE id = ANY(%s)", [value, ids]
+            )
+        env.invalidate_all()
+
+    def reset_sequences(self):
+        """COPY bypasses the id sequences; ANALYZE gives the planner the new sizes."""
+        tables = ["crm_lead", "mail_activity"]
+        if self.addon:
+            tables.append("training_crm_followup")
+        for table in tables:
+            self.cr.execute(
+                SQL(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), MAX(id)) FROM %s",
+                    table,
+                    SQL.identifier(table),
+                )
+            )
+            self.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+
+
+def check_sample(env, rng, size=200):
+    """Recompute the stored computed fields of `size` random leads, their
+    follow-ups and activities with the ORM; raise on any difference."""
+    env.cr.execute("SELECT id FROM crm_lead ORDER BY id")
+    ids = rng.sample([row[0] for row in env.cr.fetchall()], size)
+    leads = env["crm.lead"].with_context(active_test=False).browse(ids)
+    samples = [leads]
+    if "training.crm.followup" in env:
+        samples.append(leads.followup_ids)
+    samples.append(
+        env["mail.activity"].search([("res_model", "=", "crm.lead"), ("res_id", "in", ids)])
+    )
+    errors = defaultdict(list)
+    for records in samples:
+        model = records._name
+        names = [
+            name
+            for name, field in records._fields.items()
+            if field.store and field.compute and (model, name) not in UNCHECKED
+        ]
+        env.invalidate_all()
+        stored = {name: [record[name] for record in records] for name in names}
+        for name in names:
+            env.transaction.clear()
+            field = records._fields[name]
+            field.compute_value(records)
+            computed = [record[name] for record in records]
+            for record, have, want in zip(records, stored[name], computed, strict=True):
+                if have != want:
+                    errors[model, name].append(f"{record.id}: stored {have!r}, ORM {want!r}")
+    env.transaction.clear()
+    if errors:
+        raise SystemExit(
+            "The generated data set disagrees with the ORM:\n"
+            + "\n".join(
+                f"{model}.{name}, {len(cases)} records, e.g. {'; '.join(cases[:3])}"
+                for (model, name), cases in errors.items()
+            )
+        )
