@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.tests import tagged, users, warmup
 
 from .common import TrainingCrmCommon
@@ -164,3 +166,32 @@ class TestTrainingCrmQueries(TrainingCrmCommon):
             self.env["training.crm.followup"].create(
                 {"lead_id": lead.id, "outcome": "no_answer", "note": "No answer."}
             )
+
+    @users("tc_consultant")
+    @warmup
+    def test_my_pipeline_kanban(self):
+        """The consultant's pipeline cards: the pool and dispute badges and the
+        next follow-up come with the cards' own query (in_dispute is stored);
+        the grade badges add one read of the grades' names."""
+        Lead = self.env["crm.lead"]
+        views = Lead.get_views([(False, "kanban")])
+        arch = etree.fromstring(views["views"]["kanban"]["arch"])
+        fields_info = views["models"]["crm.lead"]["fields"]
+        spec = {}
+        for node in arch.iter("field"):
+            kind = fields_info[node.get("name")]["type"]
+            if kind == "many2one":
+                spec[node.get("name")] = {"fields": {"display_name": {}}}
+            elif kind in ("one2many", "many2many"):
+                spec[node.get("name")] = {"fields": {"display_name": {}}}
+            else:
+                spec.setdefault(node.get("name"), {})
+        self.env.invalidate_all()
+        with self.assertQueryCount(tc_consultant=12):
+            cards = Lead.web_search_read(
+                [("user_id", "=", self.env.uid), ("type", "=", "opportunity")],
+                specification=spec,
+                limit=80,
+            )
+        self.assertIn("intent_grade_id", cards["records"][0])
+        self.assertIn("in_dispute", cards["records"][0])
