@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -292,10 +291,13 @@ def eligible_count(cr):
     return cr.fetchone()[0]
 
 
-def rss_mb():
+def rss_mb(key="VmRSS"):
+    """Resident memory now (VmRSS) or at its peak (VmHWM). Not ru_maxrss: Linux
+    keeps that across exec, so a child started from a large parent reports
+    the parent's peak."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{key}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -325,7 +327,7 @@ def cron_child(dbname):
             queries += cr.sql_log_count - count
             calls += 1
             remaining = eligible_count(cr)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = rss_mb("VmHWM")
         cr.rollback()
     released = before - remaining
     return {
