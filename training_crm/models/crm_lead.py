@@ -537,7 +537,8 @@ class CrmLead(models.Model):
 
     def _get_person_leads_by_lead(self, domain=None):
         """For each lead, the other open leads of its person; one query for all."""
-        keys = self._get_person_keys()
+        keys_by_lead = {lead: lead._get_person_keys() for lead in self}
+        keys = set().union(*keys_by_lead.values())
         if not keys:
             return {lead: self.browse() for lead in self}
         found = self.sudo().search(
@@ -548,8 +549,8 @@ class CrmLead(models.Model):
             for key in other._get_person_keys():
                 ids_by_key[key].add(other.id)
         result = {}
-        for lead in self:
-            ids = set().union(*(ids_by_key[key] for key in lead._get_person_keys()))
+        for lead, lead_keys in keys_by_lead.items():
+            ids = set().union(*(ids_by_key[key] for key in lead_keys))
             ids.discard(lead._origin.id)
             result[lead] = found.filtered(lambda other, ids=ids: other.id in ids)
         return result
@@ -563,13 +564,12 @@ class CrmLead(models.Model):
         holds does not change who owns the person. It is kept apart, flagged for
         a supervisor to merge, and its creator is told who owns the person;
         nobody else can claim it. One query a batch."""
-        leads = self.filtered(lambda lead: lead._get_person_keys())
-        if not leads:
-            return
-        owned = leads._get_person_leads_by_lead(domain=[("user_id", "!=", False)])
+        owned = self._get_person_leads_by_lead(domain=[("user_id", "!=", False)])
         flagged = defaultdict(lambda: self.browse())
-        for lead in leads:
-            match = owned[lead].filtered(lambda other: other not in leads).sorted("id")[:1]
+        for lead in self:
+            if not owned[lead]:
+                continue
+            match = owned[lead].filtered(lambda other: other not in self).sorted("id")[:1]
             if match and match.user_id != lead.user_id:
                 flagged[match] |= lead
         if not flagged:
