@@ -162,7 +162,8 @@ class TrainingCrmDispute(models.Model):
             reason=self.decision_note,
         )
         partners = (self.user_ids | self.winner_user_id).partner_id
-        self.message_post(
+        # As superuser: a supervisor without an e-mail address may still post.
+        self.sudo().message_post(
             body=body, partner_ids=partners.ids, subtype_xmlid="training_crm.mt_dispute_decided"
         )
         for lead in leads:

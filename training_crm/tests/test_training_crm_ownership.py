@@ -569,3 +569,45 @@ class TestRightsFlags(TrainingCrmCommon):
         )
         self.assertFalse(dispute.with_user(self.user_consultant).can_decide)
         self.assertTrue(dispute.with_user(self.user_supervisor).can_decide)
+
+
+@tagged("post_install", "-at_install")
+class TestStaffWithoutEmail(TrainingCrmCommon):
+    """Schools run on WeChat and phones: every act works for staff without an e-mail."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for user in (cls.user_consultant, cls.user_consultant_2, cls.user_supervisor):
+            user.partner_id.email = False
+
+    def test_acts_without_email(self):
+        self._log(self.lead_pool, "reached", user=self.user_consultant)
+        self.assertEqual(self.lead_pool.user_id, self.user_consultant)
+        pool = self.env["crm.lead"].create(
+            {"name": "Another pool lead", "user_id": False, "team_id": self.team.id}
+        )
+        pool.with_user(self.user_consultant_2).action_claim()
+        self.assertEqual(pool.user_id, self.user_consultant_2)
+        wizard = (
+            self.env["training.crm.lead.reassign"]
+            .with_user(self.user_supervisor)
+            .create({"lead_ids": pool.ids, "user_id": self.user_consultant.id, "reason": "Leave"})
+        )
+        wizard.action_reassign()
+        self.flush_tracking()
+        self.assertEqual(pool.user_id, self.user_consultant)
+        dispute = (
+            self.env["training.crm.dispute"]
+            .with_user(self.user_consultant_2)
+            .create({"lead_id": self.lead_other.id, "reason": "I met them first"})
+        )
+        dispute.with_user(self.user_supervisor).write(
+            {"winner_user_id": self.user_consultant_2.id, "decision_note": "Met first"}
+        )
+        dispute.with_user(self.user_supervisor).action_decide()
+        self.assertEqual(dispute.state, "decided")
+        for _i in range(3):
+            self._log(self.lead, "no_answer", user=self.user_consultant)
+        self.assertFalse(self.lead.active, "invalidated, and everyone told, without e-mail")
+        self.flush_tracking()
