@@ -537,6 +537,7 @@ class TestReleaseCron(TrainingCrmCommon):
             self.assertEqual(progress.remaining, 0)
         self.assertFalse(leads.user_id)
         self.flush_tracking()
+        leads.invalidate_recordset(["message_ids"])
         released = leads[0].message_ids.filtered(
             lambda m: m.subtype_id == self.env.ref("training_crm.mt_lead_released")
         )
