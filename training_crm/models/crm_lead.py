@@ -526,10 +526,6 @@ class CrmLead(models.Model):
             domains.append([("email_normalized", "in", emails)])
         return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
-    def _is_same_person(self, other):
-        self.ensure_one()
-        return bool(self._get_person_keys() & other._get_person_keys())
-
     def _get_person_leads(self):
         """Other open leads of the same person."""
         self.ensure_one()

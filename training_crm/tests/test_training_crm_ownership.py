@@ -488,7 +488,9 @@ class TestSamePerson(TrainingCrmCommon):
             .create({"name": "Typed again", "mobile": "13800138000"})
         )
         self.assertEqual(typed_again.collision_lead_id, self.lead)
-        self.assertTrue(self.lead._is_same_person(typed_again))
+        self.assertEqual(
+            self.lead._get_person_leads_by_lead()[self.lead], typed_again, "the same person"
+        )
 
     def test_email_lookup_has_an_equality_index(self):
         """crm's trigram index alone makes the same-person lookup walk every
