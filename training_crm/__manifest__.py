@@ -21,6 +21,7 @@
         "wizards/training_crm_lead_reassign_views.xml",
         "views/crm_lead_views.xml",
         "views/training_crm_menus.xml",
+        "views/res_config_settings_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    """The numbers the school's rules use, as global values (system parameters
+    an admin never has to open)."""
+
+    _inherit = "res.config.settings"
+
+    # Invalidation (无效客户)
+    training_invalid_after_attempts = fields.Integer(
+        string="Attempts Before Invalid",
+        config_parameter="training_crm.invalid_after_attempts",
+        default=3,
+        help="Failed attempts in a row after which a lead becomes an invalid customer (0: never).",
+    )
+
+    # Ownership (判客) and the pool (公海)
+    training_tie_window_minutes = fields.Integer(
+        string="Tie Window (minutes)",
+        config_parameter="training_crm.tie_window_minutes",
+        default=10,
+        help="Two consultants who reach the same person within this many minutes tie: "
+        "a supervisor decides who owns the person.",
+    )
+    training_claim_daily_limit = fields.Integer(
+        string="Daily Claim Cap",
+        config_parameter="training_crm.claim_daily_limit",
+        default=0,
+        help="Leads a consultant may claim from the pool per day, counted on their own "
+        "local day (0: no cap).",
+    )
+
+    @api.constrains(lambda self: self._get_training_number_fields())
+    def _check_training_numbers(self):
+        for settings in self:
+            for fname in self._get_training_number_fields():
+                if settings[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s cannot be negative.",
+                            setting=self._fields[fname]._description_string(self.env),
+                        )
+                    )
+
+    @api.model
+    def _get_training_number_fields(self):
+        """The Training CRM numbers, none of which may be negative."""
+        return [
+            fname
+            for fname, field in self._fields.items()
+            if fname.startswith("training_") and field.type == "integer"
+        ]
