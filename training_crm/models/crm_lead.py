@@ -32,7 +32,8 @@ RELEASE_BATCHES_PER_CALL = 10
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["training.crm.mail.mixin", "crm.lead"]
 
     # Grade
     intent_grade_id = fields.Many2one(

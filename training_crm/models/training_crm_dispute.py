@@ -10,7 +10,7 @@ class TrainingCrmDispute(models.Model):
 
     _name = "training.crm.dispute"
     _description = "Ownership Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["training.crm.mail.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "state desc, create_date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
