@@ -1,9 +1,11 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import new_test_user
+from odoo.tools.translate import get_translation
 
 from .common import TrainingCrmCommon
 
@@ -225,3 +227,153 @@ class TestStaffWithoutEmailNotices(TrainingCrmCommon):
         self.assertEqual(lead.collision_lead_id, self.lead)
         note = lead.message_ids.filtered(lambda message: "撞单" in message.body)
         self.assertEqual(note.author_id, self.user_consultant_2.partner_id)
+
+
+class TestGeneratedTextLanguage(TrainingCrmCommon):
+    """What the system writes is in the language of the people it is meant
+    for (the company's when they differ, or for everyone), never in that of
+    whoever happened to act."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["training_crm"], ["zh_CN"])
+        cls.env.company.partner_id.lang = "zh_CN"
+        cls.user_consultant.lang = "zh_CN"
+        for user in (cls.user_consultant_2, cls.user_supervisor, cls.user_manager):
+            user.lang = "en_US"
+
+    def test_claim_note_in_the_new_owner_language(self):
+        other = self.lead_pool.copy({"phone": "+86 139 7777 0003"})
+        self.lead_pool.with_user(self.user_consultant).action_claim()
+        self.assertIn("从公海认领", self.lead_pool.message_ids[0].body)
+        other.with_user(self.user_consultant_2).action_claim()
+        self.assertIn("Claimed from the pool by", other.message_ids[0].body)
+
+    def test_release_note_in_each_owner_language(self):
+        self.lead_other.intent_grade_id = self.grade_b
+        with freeze_time(fields.Datetime.now() + timedelta(days=30)):
+            self.env["crm.lead"].with_user(self.user_manager)._cron_release_idle_leads()
+        self.assertFalse((self.lead | self.lead_other).user_id)
+        self.assertIn("退回公海", self.lead.message_ids[0].body)
+        self.assertIn("Back to the pool", self.lead_other.message_ids[0].body)
+
+    def test_release_looks_translations_up_once_a_language(self):
+        """The protection cron releases tens of thousands of leads: one
+        translation lookup per language of a batch, not one per lead."""
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": f"Idle {i}", "user_id": user.id, "intent_grade_id": self.grade_b.id}
+                for i in range(4)
+                for user in (self.user_consultant, self.user_consultant_2)
+            ]
+        )
+        with patch("odoo.api.get_translation", side_effect=get_translation) as lookups:
+            leads._release_to_pool()
+        self.assertEqual(lookups.call_count, 2)
+        self.assertEqual(len(leads.message_ids.filtered(lambda m: "退回公海" in m.body)), 4)
+
+    def test_collision_note_in_the_owner_language(self):
+        """An English supervisor enters leads for consultants: each lead's
+        owner is told in their own language who already follows the person."""
+        self.lead_other.phone = "+86 139 7777 0004"
+        Lead = self.env["crm.lead"].with_user(self.user_supervisor)
+        for owner, person_lead, text in (
+            (self.user_consultant_2, self.lead, "This person is already followed by"),
+            (self.user_consultant, self.lead_other, "此人已由"),
+        ):
+            lead = Lead.create(
+                {
+                    "name": "Walk-in",
+                    "phone": person_lead.phone,
+                    "team_id": self.team.id,
+                    "user_id": owner.id,
+                }
+            )
+            self.assertEqual(lead.collision_lead_id, person_lead)
+            self.assertTrue(lead.message_ids.filtered(lambda m, t=text: t in m.body))
+
+    def test_follow_up_activity_in_the_owner_language(self):
+        self._log(self.lead, "reached", user=self.user_supervisor)
+        self.assertEqual(self.lead.activity_ids.user_id, self.user_consultant)
+        self.assertEqual(self.lead.activity_ids.summary, "跟进潜在学员")
+        self._log(self.lead_other, "reached")
+        self.assertEqual(
+            self.lead_other.activity_ids.summary, "Follow up with the prospective student"
+        )
+
+    def test_invalidation_in_the_company_language_for_mixed_readers(self):
+        """The English supervisor logs the last failed call: the Chinese owner
+        and the English supervisor are told, in the company's Chinese."""
+        for _i in range(3):
+            self._log(self.lead, "no_answer", user=self.user_supervisor)
+        self.assertFalse(self.lead.active)
+        notice = self.lead.message_ids.filtered(lambda m: "无效客户" in m.body)
+        self.assertIn("无法联系", notice.body, "the lost reason in Chinese too")
+
+    def test_dispute_texts(self):
+        """A tie between a Chinese and an English consultant, decided by an
+        English supervisor: the name, the reason and the decision are in the
+        company's language, the supervisor's task in theirs."""
+        person = {"contact_name": "赵雷", "phone": "+86 139 5555 0001", "user_id": False}
+        web_1 = self.env["crm.lead"].create({"name": "Web 1", "team_id": self.team.id, **person})
+        web_2 = self.env["crm.lead"].create({"name": "Web 2", "team_id": self.team.id, **person})
+        with freeze_time(fields.Datetime.now()) as frozen:
+            self._log(web_1, "reached", user=self.user_consultant)
+            frozen.tick(timedelta(minutes=2))
+            self._log(web_2, "reached", user=self.user_consultant_2)
+        dispute = web_2.dispute_ids
+        self.assertEqual(dispute.name, "关于 赵雷 的争议")
+        self.assertIn("在判定时间窗口内联系上了同一人", dispute.reason)
+        self.assertEqual(dispute.activity_ids.summary, "Decide who owns this person")
+        dispute.with_user(self.user_supervisor).write(
+            {"winner_user_id": self.user_consultant.id, "decision_note": "Trial booked"}
+        )
+        dispute.with_user(self.user_supervisor).action_decide()
+        self.assertIn("已裁决", web_2.message_ids[0].body)
+        decision = dispute.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("training_crm.mt_dispute_decided")
+        )
+        self.assertIn("已裁决", decision.body)
+
+    def test_readers_sharing_a_language_read_it(self):
+        """Chinese consultants in an English company: their dispute is decided in Chinese;
+        the supervisor's task follows the supervisor's language."""
+        self.env.company.partner_id.lang = "en_US"
+        self.user_consultant_2.lang = "zh_CN"
+        self.user_supervisor.lang = "zh_CN"
+        dispute = (
+            self.env["training.crm.dispute"]
+            .with_user(self.user_consultant_2)
+            .create({"lead_id": self.lead.id, "reason": "I met them first"})
+        )
+        self.assertEqual(dispute.name, "Dispute over Test Student")
+        self.assertEqual(dispute.activity_ids.summary, "裁决此客户的归属")
+        dispute.with_user(self.user_manager).write(
+            {"winner_user_id": self.user_consultant_2.id, "decision_note": "Met first"}
+        )
+        dispute.with_user(self.user_manager).action_decide()
+        self.assertIn("已裁决", self.lead.message_ids[0].body)
+
+    def test_already_followed_note_and_reassign_reason(self):
+        pool = self.env["crm.lead"].create(
+            {"name": "Web", "phone": self.lead.phone, "user_id": False, "team_id": self.team.id}
+        )
+        self._log(pool, "reached", user=self.user_consultant_2)
+        self.assertEqual(pool.user_id, self.user_consultant)
+        self.assertTrue(pool.message_ids.filtered(lambda m: "联系上了此人" in m.body))
+        wizard = (
+            self.env["training.crm.lead.reassign"]
+            .with_user(self.user_supervisor)
+            .create(
+                {
+                    "lead_ids": self.lead_pool.ids,
+                    "user_id": self.user_consultant.id,
+                    "reason": "Leave",
+                }
+            )
+        )
+        wizard.action_reassign()
+        self.flush_tracking()
+        self.assertTrue(self.lead_pool.message_ids.filtered(lambda m: "更改了销售员" in m.body))
