@@ -166,8 +166,7 @@ class TrainingCrmDispute(models.Model):
             person=self.lead_id.contact_name or self.lead_id.name,
             reason=self.decision_note,
         )
-        # As superuser: a supervisor without an e-mail address may still post.
-        self.sudo().message_post(
+        self.message_post(
             body=body, partner_ids=partners.ids, subtype_xmlid="training_crm.mt_dispute_decided"
         )
         for lead in leads:
