@@ -27,7 +27,7 @@ class TrainingCrmMailMixin(models.AbstractModel):
             author = (
                 self.env["res.partner"].browse(author_id) if author_id else self.env.user.partner_id
             )
-            if author and not author.email and self._is_training_staff(author):
+            if author and not author.sudo().email and self._is_training_staff(author):
                 company = self._get_training_company()
                 email = company.email or company.catchall_email or company.default_from_email
                 return super()._message_compute_author(
