@@ -1,3 +1,4 @@
+from . import training_crm_mail_mixin
 from . import training_crm_grade
 from . import training_crm_followup
 from . import crm_lead

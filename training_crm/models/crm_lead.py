@@ -32,7 +32,8 @@ RELEASE_BATCHES_PER_CALL = 10
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["training.crm.mail.mixin", "crm.lead"]
 
     # Grade
     intent_grade_id = fields.Many2one(
@@ -573,17 +574,20 @@ class CrmLead(models.Model):
         for match, collided in flagged.items():
             collided.sudo().write({"collision_lead_id": match.id})
         collided = self.browse().union(*flagged.values()).sudo()
-        collided._message_log_batch(
-            {
-                lead.id: self.env._(
+        # Told to each lead's owner, in their language: one translation lookup a language.
+        body_by_lang, bodies = {}, {}
+        for lead in collided:
+            lang = lead._get_training_lang(lead.user_id)
+            if lang not in body_by_lang:
+                body_by_lang[lang] = self.with_context(lang=lang).env._(
                     "This person is already followed by %(owner)s in “%(lead)s” (撞单). "
-                    "Ownership stays with %(owner)s; a supervisor merges the leads.",
-                    owner=lead.collision_lead_id.user_id.name,
-                    lead=lead.collision_lead_id.name,
+                    "Ownership stays with %(owner)s; a supervisor merges the leads."
                 )
-                for lead in collided
+            bodies[lead.id] = body_by_lang[lang] % {
+                "owner": lead.collision_lead_id.user_id.name,
+                "lead": lead.collision_lead_id.name,
             }
-        )
+        collided._message_log_batch(bodies)
 
     @api.onchange("phone", "mobile", "email_from", "country_id")
     def _onchange_training_collision(self):
@@ -635,11 +639,11 @@ class CrmLead(models.Model):
         self.sudo().with_context(tracking_disable=True).write(
             {"user_id": user.id, "claim_date": fields.Datetime.now()}
         )
+        body = self.with_context(lang=self._get_training_lang(user)).env._(
+            "Claimed from the pool by %(user)s.", user=user.name
+        )
         self._message_log_event(
-            {
-                lead.id: self.env._("Claimed from the pool by %(user)s.", user=user.name)
-                for lead in self
-            },
+            dict.fromkeys(self.ids, body),
             "training_crm.mt_lead_claimed",
         )
 
@@ -652,7 +656,8 @@ class CrmLead(models.Model):
                 "lead_id": self.id,
                 "lead_ids": [Command.set(leads.ids)],
                 "origin": "tie",
-                "reason": self.env._(
+                # Read by the supervisor and both sides: in the company's language.
+                "reason": self.with_context(lang=self._get_training_lang()).env._(
                     "%(users)s reached the same person within the tie window.",
                     users=", ".join(leads.first_contact_user_id.mapped("name")),
                 ),
@@ -717,20 +722,21 @@ class CrmLead(models.Model):
         """Back to the pool, one chatter message per lead that says so; the
         salesperson change is not tracked on top of it."""
         leads = self.sudo()
-        # One translation lookup a batch, not one a lead.
-        body = self.env._(
-            "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
-            "protection period of grade %(grade)s."
-        )
-        bodies = {
-            lead.id: body
-            % {
+        # Told to the owner, in their language: one translation lookup a language
+        # and a batch, not one a lead.
+        body_by_lang, bodies = {}, {}
+        for lead in leads:
+            lang = lead._get_training_lang(lead.user_id)
+            if lang not in body_by_lang:
+                body_by_lang[lang] = self.with_context(lang=lang).env._(
+                    "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
+                    "protection period of grade %(grade)s."
+                )
+            bodies[lead.id] = body_by_lang[lang] % {
                 "owner": lead.user_id.name,
                 "days": lead.intent_grade_id.protection_days,
                 "grade": lead.intent_grade_id.code,
             }
-            for lead in leads
-        }
         leads._get_followup_activities().unlink()
         # Nothing crm computes from the salesperson changes when a lead loses one
         # (team, company, stage, opening date and scores stay): spare a chain's

@@ -294,14 +294,15 @@ class TrainingCrmFollowup(models.Model):
                 lead._open_tie_dispute(tied)
             elif rivals:
                 # The consultant may no longer see the lead: post as them, with rights.
+                told = user | lead.user_id
                 lead.message_post(
-                    body=self.env._(
+                    body=self.with_context(lang=lead._get_training_lang(told)).env._(
                         "%(user)s reached this person, who is already followed by %(owner)s: "
                         "the lead goes to %(owner)s.",
                         user=user.name,
                         owner=lead.user_id.name,
                     ),
-                    partner_ids=(user | lead.user_id).partner_id.ids,
+                    partner_ids=told.partner_id.ids,
                     subtype_xmlid="mail.mt_note",
                 )
         return leads
@@ -336,7 +337,8 @@ class TrainingCrmFollowup(models.Model):
             if lead.active and followup.next_date and followup.outcome != "competitor":
                 groups[(followup.next_date, lead.user_id or followup.user_id)] |= lead
         for (date, user), leads in groups.items():
-            leads.activity_schedule(
+            # The summary (the activity type's) in the owner's language.
+            leads.with_context(lang=leads._get_training_lang(user)).activity_schedule(
                 "training_crm.mail_activity_type_followup",
                 date_deadline=date,
                 user_id=user.id,
@@ -368,11 +370,12 @@ class TrainingCrmFollowup(models.Model):
     @api.model
     def _notify_invalidated(self, lead, reason):
         partners = (lead.user_id | lead._get_training_supervisors()).partner_id
+        lang = lead._get_training_lang(partners)
         lead.message_post(
-            body=self.env._(
+            body=self.with_context(lang=lang).env._(
                 "This lead is now an invalid customer (%(reason)s) and has left the "
                 "pipeline. Nothing was deleted: restore it to work on it again.",
-                reason=reason.name,
+                reason=reason.with_context(lang=lang).name,
             ),
             partner_ids=partners.ids,
             subtype_xmlid="training_crm.mt_lead_invalidated",
