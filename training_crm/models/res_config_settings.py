@@ -13,7 +13,25 @@ class ResConfigSettings(models.TransientModel):
         string="Attempts Before Invalid",
         config_parameter="training_crm.invalid_after_attempts",
         default=3,
-        help="Failed attempts in a row after which a lead becomes an invalid customer (0: never).",
+        help="Failed attempts in a row after which a lead becomes an invalid customer "
+        "(unreachable); also the contacts that must have reached the person before a "
+        '"not interested" makes it one (no need). 0: only competitors invalidate.',
+    )
+    training_invalid_require_two_channels = fields.Boolean(
+        string="Try Two Channels Before Unreachable",
+        config_parameter="training_crm.invalid_require_two_channels",
+        help="A lead becomes unreachable only once its failed attempts span at least two "
+        "channels (e.g. phone and WeChat: 多种渠道尝试).",
+    )
+    # On by default: a config_parameter boolean cannot be switched off when its
+    # default is True (unchecking deletes the parameter, which reads as the
+    # default again), so this one is stored as "True"/"False" by get/set_values.
+    training_failed_attempts_count_days = fields.Boolean(
+        string="Count Failed Attempts by Day",
+        default=True,
+        help="Attempts on the same day (the consultant's time zone, else the company's) "
+        "count once: three missed calls in ten minutes are one attempt. Unchecked, "
+        "each attempt counts.",
     )
 
     # Ownership (判客) and the pool (公海)
@@ -31,6 +49,21 @@ class ResConfigSettings(models.TransientModel):
         help="Leads a consultant may claim from the pool per day, counted on their own "
         "local day (0: no cap).",
     )
+
+    def get_values(self):
+        res = super().get_values()
+        res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(
+            "training_crm.failed_attempts_count_days", True
+        )
+        return res
+
+    def set_values(self):
+        res = super().set_values()
+        param = self.env["ir.config_parameter"].sudo()
+        value = str(bool(self.training_failed_attempts_count_days))
+        if param.get_param("training_crm.failed_attempts_count_days") != value:
+            param.set_param("training_crm.failed_attempts_count_days", value)
+        return res
 
     @api.constrains(lambda self: self._get_training_number_fields())
     def _check_training_numbers(self):
