@@ -804,7 +804,8 @@ class CrmLead(models.Model):
     @api.model
     def _get_competitor_return_ids(self):
         """Competitor invalidations whose contract has ended and whose lead was
-        neither restored since (restoring closes them) nor returned already."""
+        neither restored since (restoring closes them) nor returned already, nor
+        won meanwhile: it is still lost."""
         return (
             self.env["training.crm.invalidation"]
             .sudo()
@@ -813,6 +814,8 @@ class CrmLead(models.Model):
                     ("reason", "=", "competitor"),
                     ("competitor_contract_end", "<=", fields.Date.context_today(self)),
                     ("restored_date", "=", False),
+                    ("lead_id.active", "=", False),
+                    ("lead_id.probability", "=", 0),
                 ],
                 order="id",
             )

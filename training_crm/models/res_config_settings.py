@@ -59,11 +59,20 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         res = super().set_values()
-        param = self.env["ir.config_parameter"].sudo()
-        value = str(bool(self.training_failed_attempts_count_days))
-        if param.get_param("training_crm.failed_attempts_count_days") != value:
-            param.set_param("training_crm.failed_attempts_count_days", value)
+        key = "training_crm.failed_attempts_count_days"
+        count_days = bool(self.training_failed_attempts_count_days)
+        if self.env["crm.lead"]._get_bool_param(key, True) != count_days:
+            self.env["ir.config_parameter"].sudo().set_param(key, str(count_days))
+            self._recompute_failed_attempt_counts()
         return res
+
+    def _recompute_failed_attempt_counts(self):
+        """Counting by day or by attempt changes only leads in a failed streak:
+        recount them, so that lists show the rule in force."""
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        leads = Lead.search([("failed_attempt_count", ">", 0)])
+        self.env.add_to_compute(Lead._fields["failed_attempt_count"], leads)
+        leads.flush_recordset(["failed_attempt_count"])
 
     @api.constrains(lambda self: self._get_training_number_fields())
     def _check_training_numbers(self):

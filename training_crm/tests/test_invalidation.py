@@ -330,6 +330,9 @@ class TestInvalidationRules(TrainingCrmCommon):
         self.assertEqual(cron.code, "model._cron_return_competitor_leads()")
 
     def test_settings(self):
+        for minutes in (0, 5):
+            self._log_at(MONDAY + timedelta(minutes=minutes), self.lead, "no_answer")
+        self.assertEqual(self.lead.failed_attempt_count, 1)
         settings = Form(self.env["res.config.settings"])
         self.assertTrue(settings.training_failed_attempts_count_days, "on by default")
         self.assertFalse(settings.training_invalid_require_two_channels, "off by default")
@@ -339,8 +342,10 @@ class TestInvalidationRules(TrainingCrmCommon):
         Lead = self.env["crm.lead"]
         self.assertFalse(Lead._get_bool_param("training_crm.failed_attempts_count_days", True))
         self.assertTrue(Lead._get_bool_param("training_crm.invalid_require_two_channels", False))
+        self.assertEqual(self.lead.failed_attempt_count, 2, "recounted by attempt")
         settings = Form(self.env["res.config.settings"])
         self.assertFalse(settings.training_failed_attempts_count_days, "switched off stays off")
         settings.training_failed_attempts_count_days = True
         settings.save().execute()
         self.assertTrue(Lead._get_bool_param("training_crm.failed_attempts_count_days", True))
+        self.assertEqual(self.lead.failed_attempt_count, 1, "recounted by day")
