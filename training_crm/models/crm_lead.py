@@ -126,6 +126,9 @@ class CrmLead(models.Model):
         "since the last restore; attempts on the same local day count once unless "
         "configured otherwise. At the configured number, the lead becomes invalid (lost).",
     )
+    invalidation_ids = fields.One2many(
+        "training.crm.invalidation", "lead_id", string="Invalidations", readonly=True
+    )
     failed_attempt_reset_date = fields.Datetime(
         copy=False,
         readonly=True,
@@ -305,6 +308,15 @@ class CrmLead(models.Model):
         )
         if sides:
             sides.write({"lead_id": self.id})
+        # Only a lead lost now or restored once can have been invalidated: no
+        # lookup for the others (stock crm locks the query count of mass merges).
+        invalidated = opportunities.filtered(
+            lambda lead: not lead.active or lead.failed_attempt_reset_date
+        )
+        if invalidated:
+            self.env["training.crm.invalidation"].sudo().search(
+                [("lead_id", "in", invalidated.ids)]
+            ).write({"lead_id": self.id})
         return res
 
     def toggle_active(self):

@@ -324,6 +324,79 @@ class TestInvalidationRules(TrainingCrmCommon):
             },
         )
 
+    def test_return_cron_reports_progress_in_batches(self):
+        """Many contracts ending on one day: 10 batches a call, the runner calls
+        again while some remain, and each lead comes back once."""
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": f"Lost {i}", "user_id": self.user_consultant.id, "team_id": self.team.id}
+                for i in range(25)
+            ]
+        )
+        with freeze_time(MONDAY):
+            self.env["training.crm.followup"].create(
+                [
+                    {
+                        "lead_id": lead.id,
+                        "user_id": self.user_consultant.id,
+                        "outcome": "competitor",
+                        "note": "Signed elsewhere",
+                        "competitor_contract_end": date(2026, 9, 1),
+                    }
+                    for lead in leads
+                ]
+            )
+        self.assertFalse(any(leads.mapped("active")))
+        cron = self.env.ref("training_crm.ir_cron_return_competitor_leads")
+        with freeze_time(datetime(2026, 9, 1, 4, 0)):
+            due = self.env["crm.lead"]._get_competitor_return_ids()
+            self.assertEqual(len(due), 25)
+            cron, progress = cron._add_progress()
+            self.env["crm.lead"].with_context(**cron.env.context)._cron_return_competitor_leads(
+                batch_size=2
+            )
+            self.assertEqual((progress.done, progress.remaining), (20, 5))
+            cron, progress = cron._add_progress()
+            self.env["crm.lead"].with_context(**cron.env.context)._cron_return_competitor_leads(
+                batch_size=2
+            )
+            self.assertEqual((progress.done, progress.remaining), (5, 0))
+            self.assertFalse(self.env["crm.lead"]._get_competitor_return_ids())
+        leads.invalidate_recordset()
+        self.assertTrue(all(leads.mapped("active")))
+        self.assertEqual(leads.user_id, self.user_consultant)
+
+    def test_merge_keeps_the_records(self):
+        self._log_days(self.lead, ["no_answer"] * 3)
+        with freeze_time(MONDAY + timedelta(days=3)):
+            self.lead.toggle_active()
+        row = self._invalidations(self.lead)
+        twin = self.env["crm.lead"].create(
+            {
+                "name": "Same person",
+                "type": "opportunity",
+                "user_id": self.user_consultant.id,
+                "team_id": self.team.id,
+                "probability": 90,  # the likelier lead is the one kept
+            }
+        )
+        master = (self.lead | twin).with_user(self.user_supervisor).merge_opportunity()
+        self.assertEqual(master, twin)
+        self.assertFalse(self.lead.exists())
+        self.assertTrue(row.exists(), "merging never deletes an invalidation")
+        self.assertEqual(row.lead_id, master)
+        self.assertEqual(master.invalidation_ids, row)
+
+    def test_lead_form_shows_invalidations_to_supervisors(self):
+        form_id = self.env.ref("crm.crm_lead_view_form").id
+        for user, shown in (
+            (self.user_supervisor, True),
+            (self.user_auditor, True),
+            (self.user_consultant, False),
+        ):
+            arch = self.env["crm.lead"].with_user(user).get_view(form_id)["arch"]
+            self.assertEqual('name="invalidation_ids"' in arch, shown, user.name)
+
     def test_return_cron_is_scheduled(self):
         cron = self.env.ref("training_crm.ir_cron_return_competitor_leads")
         self.assertTrue(cron.active)
