@@ -29,6 +29,9 @@ LOG_FIELDS = (
 # (outside tests) and stays well inside a prefork server's cron time limit.
 RELEASE_BATCH_SIZE = 1000
 RELEASE_BATCHES_PER_CALL = 10
+# Leads the competitor cron brings back per batch (each restore recomputes
+# probabilities and posts a note: heavier than a release).
+RETURN_BATCH_SIZE = 200
 
 
 class CrmLead(models.Model):
@@ -120,8 +123,12 @@ class CrmLead(models.Model):
         store=True,
         precompute=True,
         string="Failed Attempts in a Row",
-        help="Consecutive follow-ups that did not reach the person or found no interest. "
-        "At the configured number, the lead becomes invalid (lost).",
+        help="Consecutive attempts that did not reach the person (no answer, unreachable) "
+        "since the last restore; attempts on the same local day count once unless "
+        "configured otherwise. At the configured number, the lead becomes invalid (lost).",
+    )
+    invalidation_ids = fields.One2many(
+        "training.crm.invalidation", "lead_id", string="Invalidations", readonly=True
     )
     failed_attempt_reset_date = fields.Datetime(
         copy=False,
@@ -210,20 +217,20 @@ class CrmLead(models.Model):
     @api.depends(
         "followup_ids.date",
         "followup_ids.outcome",
+        "followup_ids.local_date",
         "failed_attempt_reset_date",
     )
     def _compute_followup_stats(self):
+        count_days = self._get_bool_param("training_crm.failed_attempts_count_days", True)
         for lead in self:
             followups = lead.followup_ids.sorted(lambda f: (f.date, f.id or 0), reverse=True)
             lead.followup_count = len(followups)
             lead.last_followup_date = followups[:1].date
-            reset = lead.failed_attempt_reset_date
-            streak = 0
-            for followup in followups:
-                if not followup.failed or (reset and followup.date <= reset):
-                    break
-                streak += 1
-            lead.failed_attempt_count = streak
+            streak = lead._get_failed_streak()
+            # Three missed calls in ten minutes are one attempt (seed 000: 多次沟通).
+            lead.failed_attempt_count = (
+                len(set(streak.mapped("local_date"))) if count_days else len(streak)
+            )
 
     @api.depends("followup_ids.date", "followup_ids.next_date")
     def _compute_next_followup_date(self):
@@ -302,14 +309,28 @@ class CrmLead(models.Model):
         )
         if sides:
             sides.write({"lead_id": self.id})
+        # Only a lead lost now or restored once can have been invalidated: no
+        # lookup for the others (stock crm locks the query count of mass merges).
+        invalidated = opportunities.filtered(
+            lambda lead: not lead.active or lead.failed_attempt_reset_date
+        )
+        if invalidated:
+            self.env["training.crm.invalidation"].sudo().search(
+                [("lead_id", "in", invalidated.ids)]
+            ).write({"lead_id": self.id})
         return res
 
     def toggle_active(self):
-        """Restoring a lost lead gives it a fresh start: past failures no longer count."""
+        """Restoring a lost lead gives it a fresh start: past failures no longer
+        count, and its invalidations are closed (they stay counted in reports)."""
         res = super().toggle_active()
         restored = self.filtered("active")
         if restored:
-            restored.sudo().failed_attempt_reset_date = fields.Datetime.now()
+            now = fields.Datetime.now()
+            restored.sudo().failed_attempt_reset_date = now
+            self.env["training.crm.invalidation"].sudo().search(
+                [("lead_id", "in", restored.ids), ("restored_date", "=", False)]
+            ).write({"restored_date": now})
         return res
 
     # ------------------------------------------------------------
@@ -480,6 +501,25 @@ class CrmLead(models.Model):
         """Lost (and so archived) with no chance left, as crm's action_set_lost leaves it."""
         self.ensure_one()
         return not self.active and self.probability == 0
+
+    def _get_followups_since_restore(self):
+        """The follow-ups that count towards invalidation: those after the last
+        restore (a restored lead starts afresh), newest first."""
+        self.ensure_one()
+        reset = self.failed_attempt_reset_date
+        return self.followup_ids.filtered(lambda f: not reset or f.date > reset).sorted(
+            lambda f: (f.date, f.id or 0), reverse=True
+        )
+
+    def _get_failed_streak(self):
+        """The current run of failed attempts (no answer, unreachable), newest
+        first: any contact that reached the person ends it."""
+        streak = self.env["training.crm.followup"]
+        for followup in self._get_followups_since_restore():
+            if not followup.failed:
+                break
+            streak |= followup
+        return streak
 
     def _get_training_supervisors(self):
         """Who supervises this lead: its team's leader, else every supervisor."""
@@ -751,6 +791,56 @@ class CrmLead(models.Model):
         leads._message_log_event(bodies, "training_crm.mt_lead_released")
 
     # ------------------------------------------------------------
+    # BUSINESS: back from a competitor (合同有效期)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_return_competitor_leads(self, batch_size=RETURN_BATCH_SIZE):
+        """A person who signed with a competitor comes back as an open lead on
+        the day the competitor's contract ends, to be contacted again.
+
+        Batched like _cron_release_idle_leads: the invalidations due are looked
+        up once, processed by batches committed outside tests, with progress
+        reported so that the runner calls again while some remain."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        due_ids = self._get_competitor_return_ids()
+        done = 0
+        for start in range(0, batch_size * RELEASE_BATCHES_PER_CALL, batch_size):
+            batch = self.env["training.crm.invalidation"].browse(
+                due_ids[start : start + batch_size]
+            )
+            if not batch:
+                break
+            batch.sudo()._return_leads()
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(due_ids) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(due_ids) - done)
+
+    @api.model
+    def _get_competitor_return_ids(self):
+        """Competitor invalidations whose contract has ended and whose lead was
+        neither restored since (restoring closes them) nor returned already, nor
+        won meanwhile: it is still lost."""
+        return (
+            self.env["training.crm.invalidation"]
+            .sudo()
+            .search(
+                [
+                    ("reason", "=", "competitor"),
+                    ("competitor_contract_end", "<=", fields.Date.context_today(self)),
+                    ("restored_date", "=", False),
+                    ("lead_id.active", "=", False),
+                    ("lead_id.probability", "=", 0),
+                ],
+                order="id",
+            )
+            .ids
+        )
+
+    # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------
 
@@ -802,6 +892,14 @@ class CrmLead(models.Model):
             )
         )
         self.browse(ids).invalidate_recordset(["message_ids"])
+
+    @api.model
+    def _get_bool_param(self, key, default):
+        """A switch stored as a system parameter ("True"/"False"; missing: default)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value in (None, False, ""):
+            return default
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
 
     @api.model
     def _get_int_param(self, key, default):

@@ -11,3 +11,4 @@ from . import test_ownership_rpc
 from . import test_performance
 from . import test_settings
 from . import test_training_crm_mail
+from . import test_invalidation
