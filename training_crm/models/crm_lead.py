@@ -289,7 +289,10 @@ class CrmLead(models.Model):
             self._check_log_fields([vals])
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
-        return super().write(vals)
+        res = super().write(vals)
+        if "team_id" in vals or "company_id" in vals:
+            self._recompute_phone_keys()
+        return res
 
     def _merge_dependences(self, opportunities):
         """Merged leads are deleted: their follow-ups and disputes move to the
@@ -540,6 +543,32 @@ class CrmLead(models.Model):
     # BUSINESS: the person behind a lead
     # ------------------------------------------------------------
 
+    def _phone_get_country(self):
+        """Consultants type national numbers (135 9376 3778) and leads seldom
+        carry a country. After the lead's own country and its customer's (stock),
+        normalise with its team's company's country, then its own company's,
+        rather than the acting user's company: the same number must give the
+        same key whoever types it, or collisions (撞单) are missed.
+
+        Called per record by _phone_format: no query of its own per lead, the
+        teams and companies are read once for the whole prefetched batch."""
+        country_by_record = super()._phone_get_country()
+        for lead in self:
+            if lead.id in country_by_record:
+                continue
+            country = lead.team_id.company_id.country_id or lead.company_id.country_id
+            if country:
+                country_by_record[lead.id] = country
+        return country_by_record
+
+    def _recompute_phone_keys(self):
+        """The fallback country follows the team and the company: renormalise
+        the numbers of leads moved to another one. Not a dependency of the
+        computes: every salesperson change recomputes team and company, and
+        would re-read the countries on the hot paths (assignment, first contact)."""
+        for fname in ("phone_sanitized", "phone_other_sanitized"):
+            self.env.add_to_compute(self._fields[fname], self)
+
     def _get_person_keys(self):
         """What identifies the leads' people: their normalised numbers and
         e-mails, as (kind, value) pairs."""
@@ -629,7 +658,7 @@ class CrmLead(models.Model):
             }
         collided._message_log_batch(bodies)
 
-    @api.onchange("phone", "mobile", "email_from", "country_id")
+    @api.onchange("phone", "mobile", "email_from", "country_id", "team_id")
     def _onchange_training_collision(self):
         """Warn the consultant typing in a person someone else already follows."""
         if self._origin.id:
