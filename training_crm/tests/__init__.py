@@ -12,3 +12,5 @@ from . import test_performance
 from . import test_settings
 from . import test_training_crm_mail
 from . import test_invalidation
+from . import test_followup_cadence
+from . import test_grade_history
