@@ -276,3 +276,26 @@ class TestFollowupActivityCron(TrainingCrmCommon):
         )
         self.env["crm.lead"]._cron_schedule_followup_activities(batch_size=2)
         self.assertEqual(len(self._followup_activities(leads)), 5)
+
+    def test_cron_queries_do_not_grow_with_the_leads(self):
+        """One lookup, one activity create and one subscription per owner a batch."""
+        self.env["crm.lead"]._cron_schedule_followup_activities()  # the common leads, warm caches
+        counts = []
+        for size in (4, 40):
+            self.env["crm.lead"].create(
+                [
+                    {
+                        "name": f"Due {size}-{i}",
+                        "user_id": (self.user_consultant, self.user_consultant_2)[i % 2].id,
+                        "team_id": self.team.id,
+                    }
+                    for i in range(size)
+                ]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.env["crm.lead"]._cron_schedule_followup_activities()
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1], "as many queries for 40 leads as for 4")
