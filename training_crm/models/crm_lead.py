@@ -829,6 +829,7 @@ class CrmLead(models.Model):
         in batches, without the assignment e-mail; a call looks the leads up
         once, commits each batch outside tests and reports its progress."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._pull_in_followup_activities()
         lead_ids = self._get_followup_activity_lead_ids()
         done = 0
         for start in range(0, batch_size * ACTIVITY_BATCHES_PER_CALL, batch_size):
@@ -844,15 +845,21 @@ class CrmLead(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=len(lead_ids) - done)
 
     @api.model
-    def _get_followup_activity_lead_ids(self):
-        """Ids of the open leads, owned by consultants who are not Sales
-        Administrators, with a next follow-up date and no Follow-up activity."""
-        consultants = (
+    def _get_activity_consultants(self):
+        """Whose leads get Follow-up activities: consultants and supervisors who
+        are not Sales Administrators (those keep stock CRM's behaviour)."""
+        return (
             self.env.ref("training_crm.group_consultant")
             .sudo()
             .users.filtered(lambda user: not user.share)
             - self.env.ref("sales_team.group_sale_manager").sudo().users
         )
+
+    @api.model
+    def _get_followup_activity_lead_ids(self):
+        """Ids of the open leads, owned by consultants who are not Sales
+        Administrators, with a next follow-up date and no Follow-up activity."""
+        consultants = self._get_activity_consultants()
         if not consultants:
             return []
         activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
@@ -869,6 +876,43 @@ class CrmLead(models.Model):
             ]
         )
         return self.sudo().search(domain, order="id").ids
+
+    @api.model
+    def _pull_in_followup_activities(self):
+        """A regrade, an assignment or a restore planned a lead sooner than its
+        Follow-up activity: the activity moves in to the lead's date, so that
+        the owner's to-do list says the same as the lead. One query finds them
+        all, one write a new deadline."""
+        consultants = self._get_activity_consultants()
+        if not consultants:
+            return
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "activity_type_id", "date_deadline"]
+        )
+        self.flush_model(["next_followup_date", "active", "probability", "user_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lead.next_followup_date, array_agg(activity.id)
+                  FROM mail_activity activity
+                  JOIN crm_lead lead ON lead.id = activity.res_id
+                 WHERE activity.res_model = %(model)s
+                   AND activity.activity_type_id = %(activity_type)s
+                   AND lead.active AND lead.probability < 100
+                   AND lead.user_id = ANY(%(users)s)
+                   AND lead.next_followup_date < activity.date_deadline
+                 GROUP BY lead.next_followup_date
+                """,
+                model=self._name,
+                activity_type=self.env["ir.model.data"]._xmlid_to_res_id(
+                    "training_crm.mail_activity_type_followup"
+                ),
+                users=consultants.ids,
+            )
+        )
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        for date, activity_ids in self.env.cr.fetchall():
+            Activity.browse(activity_ids).write({"date_deadline": date})
 
     def _create_followup_activities(self):
         """One Follow-up activity per lead, on its owner, at its next follow-up

@@ -267,6 +267,18 @@ class TestFollowupActivityCron(TrainingCrmCommon):
         Lead._cron_schedule_followup_activities()
         self.assertEqual(len(self._followup_activities(owned)), 2, "once a lead")
 
+    def test_cron_pulls_in_activities_of_leads_planned_sooner(self):
+        """D→S: the owner's Follow-up activity moves in to tomorrow with the lead."""
+        self.lead.intent_grade_id = self.grade_d
+        followup = self._log(self.lead, "reached")
+        activity = self._followup_activities(self.lead)
+        self.assertEqual(activity.date_deadline, followup.next_date)
+        self.lead.with_user(self.user_supervisor).intent_grade_id = self.grade_s
+        self.assertLess(self.lead.next_followup_date, activity.date_deadline)
+        self.env["crm.lead"]._cron_schedule_followup_activities()
+        self.assertEqual(self._followup_activities(self.lead), activity, "the same activity")
+        self.assertEqual(activity.date_deadline, self.lead.next_followup_date)
+
     def test_cron_works_in_batches(self):
         leads = self.env["crm.lead"].create(
             [
