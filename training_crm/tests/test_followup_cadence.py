@@ -239,6 +239,11 @@ class TestFollowupActivityCron(TrainingCrmCommon):
             [
                 {"name": "Owned", "user_id": self.user_consultant.id, "team_id": self.team.id},
                 {"name": "No e-mail", "user_id": no_email.id, "team_id": self.team.id},
+                {
+                    "name": "Supervisor's",
+                    "user_id": self.user_supervisor.id,
+                    "team_id": self.team.id,
+                },
             ]
         )
         logged = Lead.create(
@@ -255,7 +260,7 @@ class TestFollowupActivityCron(TrainingCrmCommon):
         Lead._cron_schedule_followup_activities()
 
         activities = self._followup_activities(owned)
-        self.assertEqual(len(activities), 2)
+        self.assertEqual(len(activities), 3)
         for lead in owned:
             activity = activities.filtered(lambda a, lead=lead: a.res_id == lead.id)
             self.assertEqual(activity.user_id, lead.user_id)
@@ -265,7 +270,7 @@ class TestFollowupActivityCron(TrainingCrmCommon):
         self.assertEqual(self.env["mail.mail"].search_count([]), mails_before, "no e-mail")
 
         Lead._cron_schedule_followup_activities()
-        self.assertEqual(len(self._followup_activities(owned)), 2, "once a lead")
+        self.assertEqual(len(self._followup_activities(owned)), 3, "once a lead")
 
     def test_cron_pulls_in_activities_of_leads_planned_sooner(self):
         """D→S: the owner's Follow-up activity moves in to tomorrow with the lead."""
