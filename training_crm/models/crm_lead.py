@@ -829,6 +829,7 @@ class CrmLead(models.Model):
         in batches, without the assignment e-mail; a call looks the leads up
         once, commits each batch outside tests and reports its progress."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        undated_left = self._plan_undated_leads(batch_size, auto_commit)
         self._pull_in_followup_activities()
         lead_ids = self._get_followup_activity_lead_ids()
         done = 0
@@ -842,7 +843,9 @@ class CrmLead(models.Model):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(lead_ids) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(lead_ids) - done)
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=len(lead_ids) - done + undated_left
+        )
 
     @api.model
     def _get_activity_consultants(self):
@@ -876,6 +879,32 @@ class CrmLead(models.Model):
             ]
         )
         return self.sudo().search(domain, order="id").ids
+
+    @api.model
+    def _plan_undated_leads(self, batch_size, auto_commit):
+        """Open leads without a date (from before the rule, or cleared by hand)
+        are due after the first follow-up delay, like a new lead. As many
+        batches a call as the activities get; returns how many leads are left."""
+        undated_ids = (
+            self.sudo()
+            .search(
+                expression.AND([self._get_open_domain(), [("next_followup_date", "=", False)]]),
+                order="id",
+            )
+            .ids
+        )
+        if not undated_ids:
+            return 0
+        due = self._get_due_date(self._get_first_followup_delay())
+        budget = batch_size * ACTIVITY_BATCHES_PER_CALL
+        for start in range(0, min(len(undated_ids), budget), batch_size):
+            self.browse(undated_ids[start : start + batch_size]).sudo().with_context(
+                tracking_disable=True
+            ).write({"next_followup_date": due})
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return max(len(undated_ids) - budget, 0)
 
     @api.model
     def _pull_in_followup_activities(self):

@@ -284,6 +284,25 @@ class TestFollowupActivityCron(TrainingCrmCommon):
         self.assertEqual(self._followup_activities(self.lead), activity, "the same activity")
         self.assertEqual(activity.date_deadline, self.lead.next_followup_date)
 
+    def test_cron_plans_open_leads_without_a_date(self):
+        """Leads from before the rule: every open lead ends up due somewhere."""
+        owned, pool, lost = self.env["crm.lead"].create(
+            [
+                {"name": "Old owned", "user_id": self.user_consultant.id, "team_id": self.team.id},
+                {"name": "Old pool", "user_id": False, "team_id": self.team.id},
+                {"name": "Old lost", "user_id": self.user_consultant.id, "team_id": self.team.id},
+            ]
+        )
+        lost.action_set_lost()
+        (owned | pool | lost).next_followup_date = False
+        with freeze_time("2026-03-02 09:00"):
+            self.env["crm.lead"]._cron_schedule_followup_activities()
+        self.assertEqual(owned.next_followup_date, date(2026, 3, 3))
+        self.assertEqual(pool.next_followup_date, date(2026, 3, 3))
+        self.assertFalse(lost.next_followup_date, "lost leads are not due")
+        self.assertEqual(self._followup_activities(owned).date_deadline, date(2026, 3, 3))
+        self.assertFalse(self._followup_activities(pool), "nobody owns it yet")
+
     def test_cron_works_in_batches(self):
         leads = self.env["crm.lead"].create(
             [
@@ -291,7 +310,13 @@ class TestFollowupActivityCron(TrainingCrmCommon):
                 for i in range(5)
             ]
         )
-        self.env["crm.lead"]._cron_schedule_followup_activities(batch_size=2)
+        Lead = self.env["crm.lead"]
+        calls = 0
+        while Lead._get_followup_activity_lead_ids():
+            # Two leads a batch, ten batches a call: the cron runner calls again.
+            Lead._cron_schedule_followup_activities(batch_size=2)
+            calls += 1
+            self.assertLess(calls, 50, "every call makes progress")
         self.assertEqual(len(self._followup_activities(leads)), 5)
 
     def test_cron_queries_do_not_grow_with_the_leads(self):
