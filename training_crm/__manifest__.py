@@ -18,6 +18,7 @@
         "views/training_crm_grade_views.xml",
         "views/training_crm_followup_views.xml",
         "views/training_crm_dispute_views.xml",
+        "views/training_crm_grade_history_views.xml",
         "wizards/training_crm_lead_reassign_views.xml",
         "views/crm_lead_views.xml",
         "views/training_crm_menus.xml",

@@ -7,3 +7,4 @@ from . import res_users
 from . import training_crm_dispute
 from . import res_config_settings
 from . import training_crm_invalidation
+from . import training_crm_grade_history

@@ -1,8 +1,9 @@
 import logging
 import threading
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from psycopg2.errors import LockNotAvailable
 
 from odoo import Command, api, fields, models
@@ -32,6 +33,9 @@ RELEASE_BATCHES_PER_CALL = 10
 # Leads the competitor cron brings back per batch (each restore recomputes
 # probabilities and posts a note: heavier than a release).
 RETURN_BATCH_SIZE = 200
+# Leads the follow-up activity cron handles per batch, and batches per call.
+ACTIVITY_BATCH_SIZE = 1000
+ACTIVITY_BATCHES_PER_CALL = 10
 
 
 class CrmLead(models.Model):
@@ -192,9 +196,15 @@ class CrmLead(models.Model):
                     ),
                 )
             )
+        # One write a grade, not one a lead: an import of thousands of rows stays
+        # a handful of updates and grade history creates.
+        leads_by_grade = defaultdict(lambda: self.browse())
         for lead in self:
-            code = (lead.intent_grade_code or "").strip().upper()
-            lead.intent_grade_id = by_code.get(code, False)
+            grade = by_code.get((lead.intent_grade_code or "").strip().upper(), grades.browse())
+            if lead.intent_grade_id != grade:
+                leads_by_grade[grade] |= lead
+        for grade, leads in leads_by_grade.items():
+            leads.intent_grade_id = grade
         self.invalidate_recordset(["intent_grade_code"])  # show "S", not what was typed
 
     @api.depends(lambda self: self._phone_get_sanitize_triggers())
@@ -234,10 +244,33 @@ class CrmLead(models.Model):
 
     @api.depends("followup_ids.date", "followup_ids.next_date")
     def _compute_next_followup_date(self):
+        """The last follow-up plans the next one. A new lead is due at once
+        (every open lead is due somewhere): its first follow-up, or its grade's
+        cadence when sooner. Precomputed, so creating leads costs no query more.
+
+        Assigning, claiming, restoring and regrading an existing lead are
+        planned by write (_plan_followups), which knows what changed."""
         for lead in self:
             last = lead.followup_ids.sorted(lambda f: (f.date, f.id or 0))[-1:]
-            # The last follow-up plans the next one; without any, keep what was set by hand.
-            lead.next_followup_date = last.next_date if last else lead.next_followup_date
+            if last:
+                lead.next_followup_date = last.next_date
+            elif not lead._origin.id and not lead.next_followup_date and lead.active:
+                grade = lead.intent_grade_id
+                lead.next_followup_date = self._get_due_date(
+                    self._get_first_followup_delay(),
+                    grade.followup_gap_days if grade else None,
+                )
+            else:
+                # Without any follow-up, keep what was set by hand.
+                lead.next_followup_date = lead.next_followup_date
+
+    @api.onchange("intent_grade_id")
+    def _onchange_intent_grade_id_cadence(self):
+        """Show on the form what saving the grade plans (see _plan_followups)."""
+        if self.intent_grade_id and self.active:
+            due = self._get_due_date(self.intent_grade_id.followup_gap_days)
+            if not self.next_followup_date or self.next_followup_date > due:
+                self.next_followup_date = due
 
     @api.depends("next_followup_date", "probability", "active")
     @api.depends_context("tz")
@@ -282,6 +315,9 @@ class CrmLead(models.Model):
                 vals.setdefault("user_id", False)
         leads = super().create(vals_list)
         leads._flag_collisions()
+        graded = leads.filtered("intent_grade_id")
+        if graded:
+            graded._log_grade_changes({})
         return leads
 
     def write(self, vals):
@@ -289,9 +325,16 @@ class CrmLead(models.Model):
             self._check_log_fields([vals])
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
+        old_grades = (
+            {lead.id: lead.intent_grade_id for lead in self} if "intent_grade_id" in vals else None
+        )
         res = super().write(vals)
         if "team_id" in vals or "company_id" in vals:
             self._recompute_phone_keys()
+        if old_grades is not None:
+            self._log_grade_changes(old_grades)
+        if "next_followup_date" not in vals:
+            self._plan_followups(vals)
         return res
 
     def _merge_dependences(self, opportunities):
@@ -321,6 +364,13 @@ class CrmLead(models.Model):
             self.env["training.crm.invalidation"].sudo().search(
                 [("lead_id", "in", invalidated.ids)]
             ).write({"lead_id": self.id})
+        grade_changes = (
+            self.env["training.crm.grade.history"]
+            .sudo()
+            .search([("lead_id", "in", opportunities.ids)])
+        )
+        if grade_changes:
+            grade_changes.write({"lead_id": self.id})
         return res
 
     def toggle_active(self):
@@ -361,6 +411,14 @@ class CrmLead(models.Model):
         )
         action["domain"] = [("lead_id", "=", self.id)]
         action["context"] = {"default_lead_id": self.id}
+        return action
+
+    def action_view_grade_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.training_crm_grade_history_action"
+        )
+        action["domain"] = [("lead_id", "=", self.id)]
         return action
 
     def action_claim(self):
@@ -470,7 +528,13 @@ class CrmLead(models.Model):
         limit = self._get_int_param("training_crm.claim_daily_limit", 0)
         if not limit:
             return
-        day_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        # The consultant's local day: in Shanghai it starts at 16:00 UTC the day before.
+        tz = self._get_training_tz()
+        day_start = (
+            tz.localize(datetime.combine(self._get_training_today(), time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
         claimed = self.sudo().search_count(
             [("user_id", "=", self.env.uid), ("claim_date", ">=", day_start)]
         )
@@ -734,6 +798,201 @@ class CrmLead(models.Model):
         )
 
     # ------------------------------------------------------------
+    # BUSINESS: grades and the follow-up cadence
+    # ------------------------------------------------------------
+
+    def _log_grade_changes(self, old_grades):
+        """Keep each grade change as a row reports can aggregate, one create for
+        the batch. `old_grades`: each lead's grade before the change, by id."""
+        rows = [
+            {
+                "lead_id": lead.id,
+                "old_grade_id": old_grades.get(lead.id, lead.intent_grade_id.browse()).id,
+                "new_grade_id": lead.intent_grade_id.id,
+                "user_id": self.env.uid,
+                "team_id": lead.team_id.id,
+                "company_id": lead.company_id.id,
+            }
+            for lead in self
+            if old_grades.get(lead.id, lead.intent_grade_id.browse()) != lead.intent_grade_id
+        ]
+        if rows:
+            self.env["training.crm.grade.history"].sudo().create(rows)
+
+    def _plan_followups(self, vals):
+        """Every open lead is due somewhere: a lead assigned, claimed or restored
+        is due after the first follow-up delay, a lead (re)graded after its
+        grade's longest gap, unless something sooner is planned already.
+
+        A logged follow-up plans the next contact itself (its own date, its
+        retry or its grade): its writes say so in the context."""
+        if self.env.context.get("training_crm_followup_planned"):
+            return
+        first_delay = (
+            self._get_first_followup_delay() if vals.get("user_id") or vals.get("active") else None
+        )
+        gap = None
+        if vals.get("intent_grade_id"):
+            gap = self.env["training.crm.grade"].browse(vals["intent_grade_id"]).followup_gap_days
+        if first_delay is None and gap is None:
+            return
+        due = self._get_due_date(first_delay, gap)
+        # Not probability: it may wait for recomputation, and reading it would
+        # recompute crm's scores once a write instead of once a flush.
+        late = self.filtered(
+            lambda lead: (
+                lead.active and (not lead.next_followup_date or lead.next_followup_date > due)
+            )
+        )
+        if late:
+            late.write({"next_followup_date": due})
+
+    @api.model
+    def _cron_schedule_followup_activities(self, batch_size=ACTIVITY_BATCH_SIZE):
+        """The due Follow-up activity of each open lead a consultant owns and
+        that has none yet (new, assigned, claimed, restored or graded leads):
+        the consultant's to-do list shows every lead they must follow up.
+
+        Sales Administrators keep stock CRM's activities. Activities are created
+        in batches, without the assignment e-mail; a call looks the leads up
+        once, commits each batch outside tests and reports its progress."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        undated_left = self._plan_undated_leads(batch_size, auto_commit)
+        self._pull_in_followup_activities()
+        lead_ids = self._get_followup_activity_lead_ids()
+        done = 0
+        for start in range(0, batch_size * ACTIVITY_BATCHES_PER_CALL, batch_size):
+            batch = self.browse(lead_ids[start : start + batch_size])
+            if not batch:
+                break
+            batch._create_followup_activities()
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(lead_ids) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=len(lead_ids) - done + undated_left
+        )
+
+    @api.model
+    def _get_activity_consultants(self):
+        """Whose leads get Follow-up activities: consultants and supervisors who
+        are not Sales Administrators (those keep stock CRM's behaviour)."""
+        return (
+            self.env.ref("training_crm.group_consultant")
+            .sudo()
+            .users.filtered(lambda user: not user.share)
+            - self.env.ref("sales_team.group_sale_manager").sudo().users
+        )
+
+    @api.model
+    def _get_followup_activity_lead_ids(self):
+        """Ids of the open leads, owned by consultants who are not Sales
+        Administrators, with a next follow-up date and no Follow-up activity."""
+        consultants = self._get_activity_consultants()
+        if not consultants:
+            return []
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "training_crm.mail_activity_type_followup"
+        )
+        domain = expression.AND(
+            [
+                self._get_open_domain(),
+                [
+                    ("user_id", "in", consultants.ids),
+                    ("next_followup_date", "!=", False),
+                    ("activity_ids", "not any", [("activity_type_id", "=", activity_type_id)]),
+                ],
+            ]
+        )
+        return self.sudo().search(domain, order="id").ids
+
+    @api.model
+    def _plan_undated_leads(self, batch_size, auto_commit):
+        """Open leads without a date (from before the rule, or cleared by hand)
+        are due after the first follow-up delay, like a new lead. As many
+        batches a call as the activities get; returns how many leads are left."""
+        undated_ids = (
+            self.sudo()
+            .search(
+                expression.AND([self._get_open_domain(), [("next_followup_date", "=", False)]]),
+                order="id",
+            )
+            .ids
+        )
+        if not undated_ids:
+            return 0
+        due = self._get_due_date(self._get_first_followup_delay())
+        budget = batch_size * ACTIVITY_BATCHES_PER_CALL
+        for start in range(0, min(len(undated_ids), budget), batch_size):
+            self.browse(undated_ids[start : start + batch_size]).sudo().with_context(
+                tracking_disable=True
+            ).write({"next_followup_date": due})
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return max(len(undated_ids) - budget, 0)
+
+    @api.model
+    def _pull_in_followup_activities(self):
+        """A regrade, an assignment or a restore planned a lead sooner than its
+        Follow-up activity: the activity moves in to the lead's date, so that
+        the owner's to-do list says the same as the lead. One query finds them
+        all, one write a new deadline."""
+        consultants = self._get_activity_consultants()
+        if not consultants:
+            return
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "activity_type_id", "date_deadline"]
+        )
+        self.flush_model(["next_followup_date", "active", "probability", "user_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lead.next_followup_date, array_agg(activity.id)
+                  FROM mail_activity activity
+                  JOIN crm_lead lead ON lead.id = activity.res_id
+                 WHERE activity.res_model = %(model)s
+                   AND activity.activity_type_id = %(activity_type)s
+                   AND lead.active AND lead.probability < 100
+                   AND lead.user_id = ANY(%(users)s)
+                   AND lead.next_followup_date < activity.date_deadline
+                 GROUP BY lead.next_followup_date
+                """,
+                model=self._name,
+                activity_type=self.env["ir.model.data"]._xmlid_to_res_id(
+                    "training_crm.mail_activity_type_followup"
+                ),
+                users=consultants.ids,
+            )
+        )
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        for date, activity_ids in self.env.cr.fetchall():
+            Activity.browse(activity_ids).write({"date_deadline": date})
+
+    def _create_followup_activities(self):
+        """One Follow-up activity per lead, on its owner, at its next follow-up
+        date: one create, no notification e-mail (owners may have no address)."""
+        activity_type = self.env.ref("training_crm.mail_activity_type_followup").sudo()
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "date_deadline": lead.next_followup_date,
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "user_id": lead.user_id.id,
+                }
+                for lead in self.sudo()
+            ]
+        )
+
+    # ------------------------------------------------------------
     # BUSINESS: the pool's protection period (保护期)
     # ------------------------------------------------------------
 
@@ -929,6 +1188,37 @@ class CrmLead(models.Model):
         if value in (None, False, ""):
             return default
         return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+    @api.model
+    def _get_training_tz(self):
+        """The acting user's time zone, else their company's, else UTC."""
+        name = self.env.context.get("tz")
+        if not name:
+            # Both time zones in one read when neither is in the cache yet.
+            user_partner, company_partner = self.env.user.partner_id, self.env.company.partner_id
+            (user_partner | company_partner).mapped("tz")
+            name = user_partner.tz or company_partner.tz or "UTC"
+        try:
+            return pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    @api.model
+    def _get_training_today(self):
+        """The acting user's local today (see _get_training_tz)."""
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=self._get_training_tz().zone), fields.Datetime.now()
+        ).date()
+
+    @api.model
+    def _get_first_followup_delay(self):
+        return self._get_int_param("training_crm.first_followup_delay_days", 1)
+
+    @api.model
+    def _get_due_date(self, *days):
+        """Local today plus the shortest of the given delays (None: not given)."""
+        days = [day for day in days if day is not None]
+        return self._get_training_today() + timedelta(days=min(days)) if days else False
 
     @api.model
     def _get_int_param(self, key, default):

@@ -50,6 +50,22 @@ class ResConfigSettings(models.TransientModel):
         "local day (0: no cap).",
     )
 
+    # Follow-up cadence
+    training_first_followup_delay_days = fields.Integer(
+        string="First Follow-up After (days)",
+        config_parameter="training_crm.first_followup_delay_days",
+        default=1,
+        help="A new, assigned, claimed or restored lead is due this many days later at the "
+        "latest (0: the same day).",
+    )
+    training_retry_delay_days = fields.Integer(
+        string="Retry After (days)",
+        config_parameter="training_crm.retry_delay_days",
+        default=1,
+        help="After a follow-up that did not reach the person (no answer, unreachable), "
+        "the next attempt is planned this many days later (0: the same day).",
+    )
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(

@@ -34,6 +34,8 @@ INVALID_REASONS = {
     "no_need": "training_crm.lost_reason_no_need",
     "competitor": "training_crm.lost_reason_competitor",
 }
+# Outcomes that did not reach the person: the next attempt comes soon.
+RETRY_OUTCOMES = ("no_answer", "unreachable")
 DEFAULT_GAP_DAYS = 7
 # Clocks of phones and servers differ: a follow-up a minute "ahead" is not in the future.
 CLOCK_SKEW = timedelta(minutes=1)
@@ -132,12 +134,16 @@ class TrainingCrmFollowup(models.Model):
     # Not on lead_id.intent_grade_id: regrading a lead later must not rewrite the log.
     @api.depends("date", "grade_id", "outcome")
     def _compute_next_date(self):
+        # A failed attempt is retried soon (the next day by default), not after the grade's gap.
+        retry_days = self.env["crm.lead"]._get_int_param("training_crm.retry_delay_days", 1)
         for followup in self:
             if followup.outcome == "competitor" or not followup.date:
                 followup.next_date = False
                 continue
             grade = followup.grade_id or followup.lead_id.intent_grade_id
             gap = grade.followup_gap_days or DEFAULT_GAP_DAYS
+            if followup.outcome in RETRY_OUTCOMES:
+                gap = min(gap, retry_days)
             day = fields.Datetime.context_timestamp(followup, followup.date).date()
             followup.next_date = day + timedelta(days=gap)
 
@@ -298,7 +304,13 @@ class TrainingCrmFollowup(models.Model):
         Checked by _check_log_rights, this runs with rights but in the consultant's
         name: first contact may give the lead to the person's owner, whose chatter
         and activities the consultant then no longer sees."""
-        followups = self.sudo().sorted(lambda f: (f.date, f.id))
+        # The follow-up plans the lead's next contact: the writes below (first
+        # contact, regrade) do not plan it again (crm.lead._plan_followups).
+        followups = (
+            self.sudo()
+            .with_context(training_crm_followup_planned=True)
+            .sorted(lambda f: (f.date, f.id))
+        )
         latest = followups.browse({f.lead_id: f.id for f in followups}.values())
         tracked = followups._regrade_leads()
         tracked |= followups.filtered("reached")._record_first_contacts()

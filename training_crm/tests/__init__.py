@@ -13,3 +13,5 @@ from . import test_settings
 from . import test_training_crm_mail
 from . import test_invalidation
 from . import test_phones
+from . import test_followup_cadence
+from . import test_grade_history
