@@ -1191,17 +1191,11 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_training_tz(self):
-        """The acting user's time zone, else their company's, else UTC."""
+        """The acting user's time zone: the client's, else res.users' definition."""
         name = self.env.context.get("tz")
-        if not name:
-            # Both time zones in one read when neither is in the cache yet.
-            user_partner, company_partner = self.env.user.partner_id, self.env.company.partner_id
-            (user_partner | company_partner).mapped("tz")
-            name = user_partner.tz or company_partner.tz or "UTC"
-        try:
+        if name in pytz.all_timezones_set:
             return pytz.timezone(name)
-        except pytz.UnknownTimeZoneError:
-            return pytz.utc
+        return self.env.user._get_training_tz(self.env.company)
 
     @api.model
     def _get_training_today(self):

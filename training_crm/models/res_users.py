@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import models
 
 
@@ -10,3 +12,16 @@ class ResUsers(models.Model):
         seeing all leads alone does not make one."""
         self.ensure_one()
         return self.has_group("training_crm.group_supervisor")
+
+    def _get_training_tz(self, company=None):
+        """The time zone whose days the rules count (attempts, claims, due
+        dates): the staff member's, else their company's contact's (res.company
+        has none of its own), else UTC. Staff often never set one."""
+        self.ensure_one()
+        company_partner = (company or self.company_id).partner_id
+        (self.partner_id | company_partner).mapped("tz")  # both in one read, if not cached
+        name = self.tz or company_partner.tz
+        try:
+            return pytz.timezone(name) if name else pytz.utc
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc

@@ -149,21 +149,14 @@ class TrainingCrmFollowup(models.Model):
 
     @api.depends("date", "user_id")
     def _compute_local_date(self):
+        self.user_id.partner_id.mapped("tz")  # one read for the batch's consultants
         for followup in self:
             if not followup.date:
                 followup.local_date = False
                 continue
-            tz_name = followup.user_id.tz or followup._get_company_tz()
-            tz = pytz.timezone(tz_name) if tz_name in pytz.all_timezones_set else pytz.utc
+            company = followup.company_id or followup.lead_id.company_id or self.env.company
+            tz = (followup.user_id or self.env.user)._get_training_tz(company)
             followup.local_date = pytz.utc.localize(followup.date).astimezone(tz).date()
-
-    def _get_company_tz(self):
-        """The company's time zone, for consultants without one: its contact's
-        (res.company has no time zone of its own). Not its working hours' calendar:
-        that costs a query a follow-up batch, and the contact is read anyway."""
-        self.ensure_one()
-        company = self.company_id or self.lead_id.company_id or self.env.company
-        return company.partner_id.tz
 
     @api.depends("outcome")
     def _compute_competitor_contract_end(self):

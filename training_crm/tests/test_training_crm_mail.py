@@ -202,9 +202,15 @@ class TestStaffWithoutEmailNotices(TrainingCrmCommon):
         self.assertNoEmailFailure()
 
     def test_invalidation_notice(self):
-        """A supervisor logs the third failed call: the owner and the supervisor are told."""
-        self._log(self.lead, "no_answer", user=self.user_consultant)
-        self._log(self.lead, "no_answer", user=self.user_consultant)
+        """A supervisor logs the third failed day's call: the owner and the supervisor are told."""
+        now = fields.Datetime.now()
+        for days_ago in (2, 1):
+            self._log(
+                self.lead,
+                "no_answer",
+                user=self.user_consultant,
+                date=now - timedelta(days=days_ago),
+            )
         with self.mock_mail_gateway():
             self._log(self.lead, "no_answer", user=self.user_supervisor)
         self.assertFalse(self.lead.active)
@@ -306,8 +312,14 @@ class TestGeneratedTextLanguage(TrainingCrmCommon):
     def test_invalidation_in_the_company_language_for_mixed_readers(self):
         """The English supervisor logs the last failed call: the Chinese owner
         and the English supervisor are told, in the company's Chinese."""
-        for _i in range(3):
-            self._log(self.lead, "no_answer", user=self.user_supervisor)
+        now = fields.Datetime.now()
+        for days_ago in (2, 1, 0):  # failed attempts count once a day
+            self._log(
+                self.lead,
+                "no_answer",
+                user=self.user_supervisor,
+                date=now - timedelta(days=days_ago),
+            )
         self.assertFalse(self.lead.active)
         notice = self.lead.message_ids.filtered(lambda m: "无效客户" in m.body)
         self.assertIn("无法联系", notice.body, "the lost reason in Chinese too")
