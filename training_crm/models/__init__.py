@@ -5,3 +5,5 @@ from . import crm_team_member
 from . import res_users
 from . import training_crm_dispute
 from . import res_config_settings
+from . import res_partner
+from . import crm_team
