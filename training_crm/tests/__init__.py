@@ -10,3 +10,5 @@ from . import test_concurrent_claim
 from . import test_ownership_rpc
 from . import test_performance
 from . import test_settings
+from . import test_confidentiality_rpc
+from . import test_confidentiality
