@@ -2,6 +2,20 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 
+class _VisibleContacts(SQL):
+    """The condition of the consultants' rule on contacts, as a domain value:
+    res.partner._condition_to_sql renders it with the alias the contacts'
+    table has in the query at hand (its own name, or a join's alias when
+    another model reaches contacts, e.g. users through _inherits). Rendered
+    any other way, it selects nothing: it fails closed."""
+
+    __slots__ = ("render",)
+
+    def __init__(self, render):
+        super().__init__("SELECT NULL WHERE FALSE")
+        self.render = render
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -32,46 +46,48 @@ class ResPartner(models.Model):
         of records the user may read. A customer only of records the user may
         not read (another consultant's leads, another team's pool) is hidden.
 
-        Built as correlated subqueries, not as ids: the rule runs on every read
-        of a contact, chatter included, and costs an index lookup per contact
-        checked, whatever the size of the database."""
+        Built as subqueries correlated with the contact being checked, not as
+        ids: the rule runs on every read of a contact, chatter included, and
+        costs an index lookup per contact checked, whatever the database's size."""
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on contact visibility."))
+        positive = (operator == "=") == value
         user = self.env.user
         if user.has_group("training_crm.group_supervisor") or user.has_group(
             "training_crm.group_auditor"
         ):
-            domain = [(1, "=", 1)]
-        else:
+            return [(1, "=", 1)] if positive else [(0, "=", 1)]
+        # Without superuser: the user's own record rules decide what is readable.
+        env = self.env(su=False)
+        relations = self._training_customer_relations()
+
+        def render(partner_id):
             customers, readable = [], []
-            # Without superuser: the user's own record rules decide what is readable.
-            env = self.env(su=False)
-            for model, fname in self._training_customer_relations():
+            for model, fname in relations:
                 Model = env[model].with_context(active_test=False)
                 column = SQL.identifier(Model._table, fname)
-                for queries, query in (
+                for sqls, query in (
                     (customers, Model.sudo()._search([(fname, "!=", False)])),
                     (readable, Model._search([(fname, "!=", False)])),
                 ):
-                    # Correlated with the contact being checked: PostgreSQL looks
-                    # the contact up in the relation's index instead of reading
-                    # every customer of the database for each query. Record rules
-                    # apply to their model's own table, aliased by its name.
-                    query.add_where(SQL("%s = %s", column, SQL.identifier(self._table, "id")))
-                    queries.append(query.subselect(column))
-            union = SQL(" UNION ALL ")
-            domain = [
-                "|",
-                "|",
-                "|",
-                ("id", "not in", SQL("(%s)", union.join(SQL("(%s)", q) for q in customers))),
-                ("id", "in", SQL("(%s)", union.join(SQL("(%s)", q) for q in readable))),
-                ("id", "in", SQL("(SELECT partner_id FROM res_users)")),
-                ("id", "in", SQL("(SELECT partner_id FROM res_company)")),
-            ]
-        if (operator == "=") != value:
-            domain = ["!", *domain]
-        return domain
+                    query.add_where(SQL("%s = %s", column, partner_id))
+                    sqls.append(SQL("%s IN (%s)", partner_id, query.subselect(column)))
+            return SQL(
+                "(NOT (%s) OR %s OR %s IN (SELECT partner_id FROM res_users) "
+                "OR %s IN (SELECT partner_id FROM res_company))",
+                SQL(" OR ").join(customers),
+                SQL(" OR ").join(readable),
+                partner_id,
+                partner_id,
+            )
+
+        return [("id", "in" if positive else "not in", _VisibleContacts(render))]
+
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        if fname == "id" and isinstance(value, _VisibleContacts):
+            condition = value.render(SQL.identifier(alias, "id"))
+            return condition if operator == "in" else SQL("(NOT %s)", condition)
+        return super()._condition_to_sql(alias, fname, operator, value, query)
 
     @api.model
     def _training_customer_relations(self):

@@ -155,6 +155,15 @@ class TestContactQueries(TrainingCrmCommon):
         cls.customers = partners
 
     @users("tc_consultant")
+    def test_contacts_reached_through_users(self):
+        """Users inherit their contact: the rule applies under the join's alias."""
+        users = self.env["res.users"].search([("id", "in", self.user_consultant_2.ids)])
+        self.assertEqual(users.name, "Consultant Two")
+        self.assertEqual(
+            self.env["res.users"].name_search("Consultant Two")[0][0], self.user_consultant_2.id
+        )
+
+    @users("tc_consultant")
     @warmup
     def test_name_search_contacts(self):
         Partner = self.env["res.partner"]
