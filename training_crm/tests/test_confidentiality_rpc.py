@@ -360,7 +360,7 @@ class TestConfidentialityJsonRpc(JsonRpcMixin):
             "training.crm.followup", "export_data", [self.followup_b.id], ["note", "lead_id"]
         )
         self.assertEqual(exported["datas"], [["Bella budget 20000", "Bella - Secret Deal"]])
-        for model, method, args in (
+        for model, method, args, *kwargs in (
             ("crm.lead", "write", [[self.lead_a.id], {"name": "x"}]),
             ("crm.lead", "action_set_won", [[self.lead_a.id]]),
             ("crm.lead", "action_claim", [[self.lead_pool.id]]),
@@ -368,8 +368,21 @@ class TestConfidentialityJsonRpc(JsonRpcMixin):
             ("training.crm.followup", "unlink", [[self.followup_a.id]]),
             ("training.crm.dispute", "action_decide", [[self.dispute.id]]),
             ("res.partner", "write", [[self.cust_a.id], {"name": "x"}]),
+            ("res.partner", "create", [{"name": "New contact"}]),
+            ("crm.lead", "message_post", [[self.lead_a.id]], {"body": "Audit remark"}),
+            (
+                "mail.activity",
+                "create",
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                        "res_id": self.lead_a.id,
+                        "summary": "Audit task",
+                    }
+                ],
+            ),
         ):
-            error = self._call_error(model, method, *args)
+            error = self._call_error(model, method, *args, **(kwargs[0] if kwargs else {}))
             self.assertEqual(error["name"], "odoo.exceptions.AccessError", f"{model}.{method}")
         self.assertEqual(self.lead_a.name, "Anna - IELTS")
         self.assertEqual(self.followup_a.note, "Anna wants mornings")
