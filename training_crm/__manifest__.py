@@ -1,7 +1,7 @@
 {
     "name": "Training CRM",
     "summary": "Lead grading, follow-ups and first-contact ownership for training schools",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
@@ -22,6 +22,7 @@
         "views/crm_lead_views.xml",
         "views/training_crm_menus.xml",
         "views/res_config_settings_views.xml",
+        "views/training_crm_invalidation_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

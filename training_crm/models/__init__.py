@@ -1,3 +1,4 @@
+from . import training_crm_mail_mixin
 from . import training_crm_grade
 from . import training_crm_followup
 from . import crm_lead
@@ -5,5 +6,6 @@ from . import crm_team_member
 from . import res_users
 from . import training_crm_dispute
 from . import res_config_settings
+from . import training_crm_invalidation
 from . import res_partner
 from . import crm_team

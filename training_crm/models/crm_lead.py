@@ -29,10 +29,14 @@ LOG_FIELDS = (
 # (outside tests) and stays well inside a prefork server's cron time limit.
 RELEASE_BATCH_SIZE = 1000
 RELEASE_BATCHES_PER_CALL = 10
+# Leads the competitor cron brings back per batch (each restore recomputes
+# probabilities and posts a note: heavier than a release).
+RETURN_BATCH_SIZE = 200
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["training.crm.mail.mixin", "crm.lead"]
 
     # Grade
     intent_grade_id = fields.Many2one(
@@ -124,8 +128,12 @@ class CrmLead(models.Model):
         store=True,
         precompute=True,
         string="Failed Attempts in a Row",
-        help="Consecutive follow-ups that did not reach the person or found no interest. "
-        "At the configured number, the lead becomes invalid (lost).",
+        help="Consecutive attempts that did not reach the person (no answer, unreachable) "
+        "since the last restore; attempts on the same local day count once unless "
+        "configured otherwise. At the configured number, the lead becomes invalid (lost).",
+    )
+    invalidation_ids = fields.One2many(
+        "training.crm.invalidation", "lead_id", string="Invalidations", readonly=True
     )
     failed_attempt_reset_date = fields.Datetime(
         copy=False,
@@ -227,20 +235,20 @@ class CrmLead(models.Model):
     @api.depends(
         "followup_ids.date",
         "followup_ids.outcome",
+        "followup_ids.local_date",
         "failed_attempt_reset_date",
     )
     def _compute_followup_stats(self):
+        count_days = self._get_bool_param("training_crm.failed_attempts_count_days", True)
         for lead in self:
             followups = lead.followup_ids.sorted(lambda f: (f.date, f.id or 0), reverse=True)
             lead.followup_count = len(followups)
             lead.last_followup_date = followups[:1].date
-            reset = lead.failed_attempt_reset_date
-            streak = 0
-            for followup in followups:
-                if not followup.failed or (reset and followup.date <= reset):
-                    break
-                streak += 1
-            lead.failed_attempt_count = streak
+            streak = lead._get_failed_streak()
+            # Three missed calls in ten minutes are one attempt (seed 000: 多次沟通).
+            lead.failed_attempt_count = (
+                len(set(streak.mapped("local_date"))) if count_days else len(streak)
+            )
 
     @api.depends("followup_ids.date", "followup_ids.next_date")
     def _compute_next_followup_date(self):
@@ -299,7 +307,10 @@ class CrmLead(models.Model):
             self._check_log_fields([vals])
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
-        return super().write(vals)
+        res = super().write(vals)
+        if "team_id" in vals or "company_id" in vals:
+            self._recompute_phone_keys()
+        return res
 
     def _merge_dependences(self, opportunities):
         """Merged leads are deleted: their follow-ups and disputes move to the
@@ -319,14 +330,28 @@ class CrmLead(models.Model):
         )
         if sides:
             sides.write({"lead_id": self.id})
+        # Only a lead lost now or restored once can have been invalidated: no
+        # lookup for the others (stock crm locks the query count of mass merges).
+        invalidated = opportunities.filtered(
+            lambda lead: not lead.active or lead.failed_attempt_reset_date
+        )
+        if invalidated:
+            self.env["training.crm.invalidation"].sudo().search(
+                [("lead_id", "in", invalidated.ids)]
+            ).write({"lead_id": self.id})
         return res
 
     def toggle_active(self):
-        """Restoring a lost lead gives it a fresh start: past failures no longer count."""
+        """Restoring a lost lead gives it a fresh start: past failures no longer
+        count, and its invalidations are closed (they stay counted in reports)."""
         res = super().toggle_active()
         restored = self.filtered("active")
         if restored:
-            restored.sudo().failed_attempt_reset_date = fields.Datetime.now()
+            now = fields.Datetime.now()
+            restored.sudo().failed_attempt_reset_date = now
+            self.env["training.crm.invalidation"].sudo().search(
+                [("lead_id", "in", restored.ids), ("restored_date", "=", False)]
+            ).write({"restored_date": now})
         return res
 
     # ------------------------------------------------------------
@@ -510,6 +535,25 @@ class CrmLead(models.Model):
         self.ensure_one()
         return not self.active and self.probability == 0
 
+    def _get_followups_since_restore(self):
+        """The follow-ups that count towards invalidation: those after the last
+        restore (a restored lead starts afresh), newest first."""
+        self.ensure_one()
+        reset = self.failed_attempt_reset_date
+        return self.followup_ids.filtered(lambda f: not reset or f.date > reset).sorted(
+            lambda f: (f.date, f.id or 0), reverse=True
+        )
+
+    def _get_failed_streak(self):
+        """The current run of failed attempts (no answer, unreachable), newest
+        first: any contact that reached the person ends it."""
+        streak = self.env["training.crm.followup"]
+        for followup in self._get_followups_since_restore():
+            if not followup.failed:
+                break
+            streak |= followup
+        return streak
+
     def _get_training_supervisors(self):
         """Who supervises this lead: its team's leader, else every supervisor."""
         leader = self.team_id.user_id
@@ -528,6 +572,32 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # BUSINESS: the person behind a lead
     # ------------------------------------------------------------
+
+    def _phone_get_country(self):
+        """Consultants type national numbers (135 9376 3778) and leads seldom
+        carry a country. After the lead's own country and its customer's (stock),
+        normalise with its team's company's country, then its own company's,
+        rather than the acting user's company: the same number must give the
+        same key whoever types it, or collisions (撞单) are missed.
+
+        Called per record by _phone_format: no query of its own per lead, the
+        teams and companies are read once for the whole prefetched batch."""
+        country_by_record = super()._phone_get_country()
+        for lead in self:
+            if lead.id in country_by_record:
+                continue
+            country = lead.team_id.company_id.country_id or lead.company_id.country_id
+            if country:
+                country_by_record[lead.id] = country
+        return country_by_record
+
+    def _recompute_phone_keys(self):
+        """The fallback country follows the team and the company: renormalise
+        the numbers of leads moved to another one. Not a dependency of the
+        computes: every salesperson change recomputes team and company, and
+        would re-read the countries on the hot paths (assignment, first contact)."""
+        for fname in ("phone_sanitized", "phone_other_sanitized"):
+            self.env.add_to_compute(self._fields[fname], self)
 
     def _get_person_keys(self):
         """What identifies the leads' people: their normalised numbers and
@@ -603,18 +673,22 @@ class CrmLead(models.Model):
         for match, collided in flagged.items():
             collided.sudo().write({"collision_lead_id": match.id})
         collided = self.browse().union(*flagged.values()).sudo()
-        collided._message_log_batch(
-            {
-                lead.id: self.env._(
+        # Told to each lead's owner, in their language: one translation lookup a language.
+        # The other consultant's lead is not named: only who owns the person.
+        body_by_lang, bodies = {}, {}
+        for lead in collided:
+            lang = lead._get_training_lang(lead.user_id)
+            if lang not in body_by_lang:
+                body_by_lang[lang] = self.with_context(lang=lang).env._(
                     "This person is already followed by %(owner)s (撞单). "
-                    "Ownership stays with %(owner)s; a supervisor merges the leads.",
-                    owner=lead.collision_lead_id.user_id.name,
+                    "Ownership stays with %(owner)s; a supervisor merges the leads."
                 )
-                for lead in collided
+            bodies[lead.id] = body_by_lang[lang] % {
+                "owner": lead.collision_lead_id.user_id.name,
             }
-        )
+        collided._message_log_batch(bodies)
 
-    @api.onchange("phone", "mobile", "email_from", "country_id")
+    @api.onchange("phone", "mobile", "email_from", "country_id", "team_id")
     def _onchange_training_collision(self):
         """Warn the consultant typing in a person someone else already follows."""
         if self._origin.id:
@@ -669,11 +743,11 @@ class CrmLead(models.Model):
         self.sudo().with_context(tracking_disable=True).write(
             {"user_id": user.id, "claim_date": fields.Datetime.now()}
         )
+        body = self.with_context(lang=self._get_training_lang(user)).env._(
+            "Claimed from the pool by %(user)s.", user=user.name
+        )
         self._message_log_event(
-            {
-                lead.id: self.env._("Claimed from the pool by %(user)s.", user=user.name)
-                for lead in self
-            },
+            dict.fromkeys(self.ids, body),
             "training_crm.mt_lead_claimed",
         )
 
@@ -686,7 +760,8 @@ class CrmLead(models.Model):
                 "lead_id": self.id,
                 "lead_ids": [Command.set(leads.ids)],
                 "origin": "tie",
-                "reason": self.env._(
+                # Read by the supervisor and both sides: in the company's language.
+                "reason": self.with_context(lang=self._get_training_lang()).env._(
                     "%(users)s reached the same person within the tie window.",
                     users=", ".join(leads.first_contact_user_id.mapped("name")),
                 ),
@@ -751,20 +826,21 @@ class CrmLead(models.Model):
         """Back to the pool, one chatter message per lead that says so; the
         salesperson change is not tracked on top of it."""
         leads = self.sudo()
-        # One translation lookup a batch, not one a lead.
-        body = self.env._(
-            "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
-            "protection period of grade %(grade)s."
-        )
-        bodies = {
-            lead.id: body
-            % {
+        # Told to the owner, in their language: one translation lookup a language
+        # and a batch, not one a lead.
+        body_by_lang, bodies = {}, {}
+        for lead in leads:
+            lang = lead._get_training_lang(lead.user_id)
+            if lang not in body_by_lang:
+                body_by_lang[lang] = self.with_context(lang=lang).env._(
+                    "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
+                    "protection period of grade %(grade)s."
+                )
+            bodies[lead.id] = body_by_lang[lang] % {
                 "owner": lead.user_id.name,
                 "days": lead.intent_grade_id.protection_days,
                 "grade": lead.intent_grade_id.code,
             }
-            for lead in leads
-        }
         leads._get_followup_activities().unlink()
         # Nothing crm computes from the salesperson changes when a lead loses one
         # (team, company, stage, opening date and scores stay): spare a chain's
@@ -777,6 +853,56 @@ class CrmLead(models.Model):
         with self.env.protecting(unchanged, leads):
             leads.with_context(tracking_disable=True).write({"user_id": False})
         leads._message_log_event(bodies, "training_crm.mt_lead_released")
+
+    # ------------------------------------------------------------
+    # BUSINESS: back from a competitor (合同有效期)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_return_competitor_leads(self, batch_size=RETURN_BATCH_SIZE):
+        """A person who signed with a competitor comes back as an open lead on
+        the day the competitor's contract ends, to be contacted again.
+
+        Batched like _cron_release_idle_leads: the invalidations due are looked
+        up once, processed by batches committed outside tests, with progress
+        reported so that the runner calls again while some remain."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        due_ids = self._get_competitor_return_ids()
+        done = 0
+        for start in range(0, batch_size * RELEASE_BATCHES_PER_CALL, batch_size):
+            batch = self.env["training.crm.invalidation"].browse(
+                due_ids[start : start + batch_size]
+            )
+            if not batch:
+                break
+            batch.sudo()._return_leads()
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(due_ids) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(due_ids) - done)
+
+    @api.model
+    def _get_competitor_return_ids(self):
+        """Competitor invalidations whose contract has ended and whose lead was
+        neither restored since (restoring closes them) nor returned already, nor
+        won meanwhile: it is still lost."""
+        return (
+            self.env["training.crm.invalidation"]
+            .sudo()
+            .search(
+                [
+                    ("reason", "=", "competitor"),
+                    ("competitor_contract_end", "<=", fields.Date.context_today(self)),
+                    ("restored_date", "=", False),
+                    ("lead_id.active", "=", False),
+                    ("lead_id.probability", "=", 0),
+                ],
+                order="id",
+            )
+            .ids
+        )
 
     # ------------------------------------------------------------
     # TOOLS
@@ -835,6 +961,14 @@ class CrmLead(models.Model):
             )
         )
         self.browse(ids).invalidate_recordset(["message_ids"])
+
+    @api.model
+    def _get_bool_param(self, key, default):
+        """A switch stored as a system parameter ("True"/"False"; missing: default)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value in (None, False, ""):
+            return default
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
 
     @api.model
     def _get_int_param(self, key, default):

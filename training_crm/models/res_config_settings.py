@@ -13,7 +13,25 @@ class ResConfigSettings(models.TransientModel):
         string="Attempts Before Invalid",
         config_parameter="training_crm.invalid_after_attempts",
         default=3,
-        help="Failed attempts in a row after which a lead becomes an invalid customer (0: never).",
+        help="Failed attempts in a row after which a lead becomes an invalid customer "
+        "(unreachable); also the contacts that must have reached the person before a "
+        '"not interested" makes it one (no need). 0: only competitors invalidate.',
+    )
+    training_invalid_require_two_channels = fields.Boolean(
+        string="Try Two Channels Before Unreachable",
+        config_parameter="training_crm.invalid_require_two_channels",
+        help="A lead becomes unreachable only once its failed attempts span at least two "
+        "channels (e.g. phone and WeChat: 多种渠道尝试).",
+    )
+    # On by default: a config_parameter boolean cannot be switched off when its
+    # default is True (unchecking deletes the parameter, which reads as the
+    # default again), so this one is stored as "True"/"False" by get/set_values.
+    training_failed_attempts_count_days = fields.Boolean(
+        string="Count Failed Attempts by Day",
+        default=True,
+        help="Attempts on the same day (the consultant's time zone, else the company's) "
+        "count once: three missed calls in ten minutes are one attempt. Unchecked, "
+        "each attempt counts.",
     )
 
     # Ownership (判客) and the pool (公海)
@@ -31,6 +49,30 @@ class ResConfigSettings(models.TransientModel):
         help="Leads a consultant may claim from the pool per day, counted on their own "
         "local day (0: no cap).",
     )
+
+    def get_values(self):
+        res = super().get_values()
+        res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(
+            "training_crm.failed_attempts_count_days", True
+        )
+        return res
+
+    def set_values(self):
+        res = super().set_values()
+        key = "training_crm.failed_attempts_count_days"
+        count_days = bool(self.training_failed_attempts_count_days)
+        if self.env["crm.lead"]._get_bool_param(key, True) != count_days:
+            self.env["ir.config_parameter"].sudo().set_param(key, str(count_days))
+            self._recompute_failed_attempt_counts()
+        return res
+
+    def _recompute_failed_attempt_counts(self):
+        """Counting by day or by attempt changes only leads in a failed streak:
+        recount them, so that lists show the rule in force."""
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        leads = Lead.search([("failed_attempt_count", ">", 0)])
+        self.env.add_to_compute(Lead._fields["failed_attempt_count"], leads)
+        leads.flush_recordset(["failed_attempt_count"])
 
     @api.constrains(lambda self: self._get_training_number_fields())
     def _check_training_numbers(self):

@@ -10,7 +10,7 @@ class TrainingCrmDispute(models.Model):
 
     _name = "training.crm.dispute"
     _description = "Ownership Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["training.crm.mail.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "state desc, create_date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -64,14 +64,18 @@ class TrainingCrmDispute(models.Model):
     can_decide = fields.Boolean(compute="_compute_can_decide")
 
     # From the lead when the dispute opens: later edits of the lead do not touch it.
+    # Everyone concerned reads the name: it is in the company's language.
     @api.depends("lead_id")
     def _compute_name(self):
+        name_by_lang = {}
         for dispute in self:
+            lang = dispute.lead_id._get_training_lang()
+            if lang not in name_by_lang:
+                name_by_lang[lang] = self.with_context(lang=lang).env._("Dispute over %(person)s")
             lead = dispute.lead_id
-            dispute.name = self.env._(
-                "Dispute over %(person)s",
-                person=lead.contact_name or lead.partner_name or lead.name or "",
-            )
+            dispute.name = name_by_lang[lang] % {
+                "person": lead.contact_name or lead.partner_name or lead.name or ""
+            }
 
     @api.depends("lead_id")
     def _compute_from_lead(self):
@@ -171,16 +175,15 @@ class TrainingCrmDispute(models.Model):
         leads = self.lead_ids.filtered("active").sudo()
         # One message per lead says who keeps the person and why: no tracking on top.
         leads.with_context(tracking_disable=True).write({"user_id": self.winner_user_id.id})
-        body = self.env._(
+        partners = (self.user_ids | self.winner_user_id).partner_id
+        body = self.with_context(lang=self._get_training_lang(partners)).env._(
             "Dispute decided by %(supervisor)s: %(winner)s keeps %(person)s. Reason: %(reason)s",
             supervisor=self.env.user.name,
             winner=self.winner_user_id.name,
             person=self.lead_id.contact_name or self.lead_id.name,
             reason=self.decision_note,
         )
-        partners = (self.user_ids | self.winner_user_id).partner_id
-        # As superuser: a supervisor without an e-mail address may still post.
-        self.sudo().message_post(
+        self.message_post(
             body=body, partner_ids=partners.ids, subtype_xmlid="training_crm.mt_dispute_decided"
         )
         for lead in leads:
@@ -203,10 +206,11 @@ class TrainingCrmDispute(models.Model):
     def _notify_supervisors(self):
         for dispute in self:
             for supervisor in dispute.lead_id._get_training_supervisors():
+                lang = dispute._get_training_lang(supervisor)
                 dispute.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=supervisor.id,
-                    summary=self.env._("Decide who owns this person"),
+                    summary=self.with_context(lang=lang).env._("Decide who owns this person"),
                 )
 
 

@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, format_datetime, plaintext2html
@@ -23,8 +25,15 @@ OUTCOMES = [
 ]
 # Outcomes where the consultant actually spoke with the person (first contact).
 REACHED_OUTCOMES = ("reached", "not_interested", "competitor")
-# Outcomes that count towards invalidation; `reached` breaks the streak.
-FAILED_OUTCOMES = ("no_answer", "unreachable", "not_interested")
+# Failed attempts: the unreachable streak (联系方式无效). Any outcome that reached
+# the person ends it; a refusal counts towards "no need" instead (seed 000 四.4).
+FAILED_OUTCOMES = ("no_answer", "unreachable")
+# Invalidation cases (无效客户) and their lost reasons.
+INVALID_REASONS = {
+    "unreachable": "training_crm.lost_reason_unreachable",
+    "no_need": "training_crm.lost_reason_no_need",
+    "competitor": "training_crm.lost_reason_competitor",
+}
 DEFAULT_GAP_DAYS = 7
 # Clocks of phones and servers differ: a follow-up a minute "ahead" is not in the future.
 CLOCK_SKEW = timedelta(minutes=1)
@@ -90,6 +99,25 @@ class TrainingCrmFollowup(models.Model):
         precompute=True,
         help="Counts towards the consecutive failed attempts that invalidate a lead.",
     )
+    # Not on user_id.tz: moving a consultant to another time zone must not rewrite the log.
+    local_date = fields.Date(
+        string="Local Day",
+        compute="_compute_local_date",
+        store=True,
+        precompute=True,
+        index=True,
+        help="The day of the contact in the consultant's time zone (else the company's): "
+        "attempts on the same local day count once towards invalidation.",
+    )
+    competitor_contract_end = fields.Date(
+        string="Competitor Contract Ends",
+        compute="_compute_competitor_contract_end",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="When the contract signed with the competitor ends, if the person said so: "
+        "on that day the lead comes back to be contacted again.",
+    )
     # The lead's team and company when the contact was made: history, and no
     # recomputation of the log each time a lead changes team.
     team_id = fields.Many2one(
@@ -122,6 +150,30 @@ class TrainingCrmFollowup(models.Model):
             day = fields.Datetime.context_timestamp(followup, followup.date).date()
             followup.next_date = day + timedelta(days=gap)
 
+    @api.depends("date", "user_id")
+    def _compute_local_date(self):
+        for followup in self:
+            if not followup.date:
+                followup.local_date = False
+                continue
+            tz_name = followup.user_id.tz or followup._get_company_tz()
+            tz = pytz.timezone(tz_name) if tz_name in pytz.all_timezones_set else pytz.utc
+            followup.local_date = pytz.utc.localize(followup.date).astimezone(tz).date()
+
+    def _get_company_tz(self):
+        """The company's time zone, for consultants without one: its contact's
+        (res.company has no time zone of its own). Not its working hours' calendar:
+        that costs a query a follow-up batch, and the contact is read anyway."""
+        self.ensure_one()
+        company = self.company_id or self.lead_id.company_id or self.env.company
+        return company.partner_id.tz
+
+    @api.depends("outcome")
+    def _compute_competitor_contract_end(self):
+        for followup in self:
+            if followup.outcome != "competitor":
+                followup.competitor_contract_end = False
+
     @api.depends("outcome")
     def _compute_reached(self):
         for followup in self:
@@ -143,6 +195,26 @@ class TrainingCrmFollowup(models.Model):
             if followup.next_date and followup.next_date < followup.date.date():
                 raise ValidationError(
                     self.env._("The next follow-up cannot be planned before this one.")
+                )
+
+    @api.constrains("competitor_contract_end", "local_date", "outcome")
+    def _check_competitor_contract_end(self):
+        for followup in self:
+            end = followup.competitor_contract_end
+            if end and followup.outcome != "competitor":
+                raise ValidationError(
+                    self.env._(
+                        "Only a person who signed with a competitor has a competitor's "
+                        "contract end date."
+                    )
+                )
+            if end and end <= followup.local_date:
+                raise ValidationError(
+                    self.env._(
+                        "The competitor's contract must end after the follow-up "
+                        "(%(date)s): leave the date empty if it is not known.",
+                        date=format_date(self.env, followup.local_date),
+                    )
                 )
 
     @api.model_create_multi
@@ -171,14 +243,22 @@ class TrainingCrmFollowup(models.Model):
         """A deleted entry leaves its trace on the lead: what it said, and who
         deleted it (the note's author), for auditors to read."""
         self.check_access("unlink")
-        # One translation lookup for the batch, not one an entry.
-        body = self.env._("Follow-up of %(date)s by %(user)s deleted by %(by)s.\n%(summary)s")
+        # In the language of the lead's owner, as the other notes on the lead;
+        # one translation lookup a language, not one an entry.
+        body_by_lang = {}
         bodies = defaultdict(list)
         for followup in self.sudo():
-            bodies[followup.lead_id.id].append(
-                body
+            lead = followup.lead_id
+            lang = lead._get_training_lang(lead.user_id)
+            followup = followup.with_context(lang=lang)
+            if lang not in body_by_lang:
+                body_by_lang[lang] = followup.env._(
+                    "Follow-up of %(date)s by %(user)s deleted by %(by)s.\n%(summary)s"
+                )
+            bodies[lead.id].append(
+                body_by_lang[lang]
                 % {
-                    "date": format_datetime(self.env, followup.date),
+                    "date": format_datetime(followup.env, followup.date),
                     "user": followup.user_id.name,
                     "by": self.env.user.name,
                     "summary": followup._summary(),
@@ -345,14 +425,15 @@ class TrainingCrmFollowup(models.Model):
                 lead._open_tie_dispute(tied)
             elif rivals:
                 # The consultant may no longer see the lead: post as them, with rights.
+                told = user | lead.user_id
                 lead.message_post(
-                    body=self.env._(
+                    body=self.with_context(lang=lead._get_training_lang(told)).env._(
                         "%(user)s reached this person, who is already followed by %(owner)s: "
                         "the lead goes to %(owner)s.",
                         user=user.name,
                         owner=lead.user_id.name,
                     ),
-                    partner_ids=(user | lead.user_id).partner_id.ids,
+                    partner_ids=told.partner_id.ids,
                     subtype_xmlid="mail.mt_note",
                 )
         return leads
@@ -387,43 +468,79 @@ class TrainingCrmFollowup(models.Model):
             if lead.active and followup.next_date and followup.outcome != "competitor":
                 groups[(followup.next_date, lead.user_id or followup.user_id)] |= lead
         for (date, user), leads in groups.items():
-            leads.activity_schedule(
+            # The summary (the activity type's) in the owner's language.
+            leads.with_context(lang=leads._get_training_lang(user)).activity_schedule(
                 "training_crm.mail_activity_type_followup",
                 date_deadline=date,
                 user_id=user.id,
             )
 
     def _invalidate_leads(self):
-        """Too many failures in a row, or a competitor signed: the lead becomes an
-        invalid customer (无效客户), lost and archived, never deleted."""
+        """The three invalid-customer cases (无效客户, seed 000 四.4); each makes
+        the lead lost with its own reason, archived (never deleted), and is
+        recorded so that reports still count it after a restore:
+
+        - unreachable: N failed attempts in a row (counted by local day unless
+          configured otherwise; optionally over at least two channels);
+        - no need: "not interested" once N follow-ups since the last restore
+          reached the person, this one included;
+        - competitor: at once.
+
+        N is ``training_crm.invalid_after_attempts`` (0: only competitors)."""
         limit = self._get_invalid_after_attempts()
-        leads_by_reason = defaultdict(lambda: self.env["crm.lead"])
+        two_channels = self.env["crm.lead"]._get_bool_param(
+            "training_crm.invalid_require_two_channels", False
+        )
+        triggers = []
         for followup in self.filtered("lead_id.active"):
             lead = followup.lead_id
             if followup.outcome == "competitor":
-                leads_by_reason["training_crm.lost_reason_competitor"] |= lead
-            elif limit and lead.failed_attempt_count >= limit:
-                streak = lead.followup_ids.sorted(lambda f: (f.date, f.id), reverse=True)[:limit]
-                reason = (
-                    "training_crm.lost_reason_no_need"
-                    if any(streak.mapped("reached"))
-                    else "training_crm.lost_reason_unreachable"
-                )
-                leads_by_reason[reason] |= lead
-        for xmlid, leads in leads_by_reason.items():
-            reason = self.env.ref(xmlid)
-            leads.action_set_lost(lost_reason_id=reason.id)
+                triggers.append((followup, "competitor"))
+            elif not limit:
+                continue
+            elif followup.outcome == "not_interested":
+                if len(lead._get_followups_since_restore().filtered("reached")) >= limit:
+                    triggers.append((followup, "no_need"))
+            elif lead.failed_attempt_count >= limit:
+                streak = lead._get_failed_streak()
+                if not two_channels or len(set(streak.mapped("channel"))) >= 2:
+                    triggers.append((followup, "unreachable"))
+        if not triggers:
+            return
+        reasons = {case: self.env.ref(xmlid) for case, xmlid in INVALID_REASONS.items()}
+        self.env["training.crm.invalidation"].sudo().create(
+            [
+                {
+                    "lead_id": followup.lead_id.id,
+                    "date": followup.date,
+                    "reason": case,
+                    "lost_reason_id": reasons[case].id,
+                    "user_id": followup.lead_id.user_id.id,
+                    "team_id": followup.lead_id.team_id.id,
+                    "company_id": followup.lead_id.company_id.id,
+                    "followup_id": followup.id,
+                    "competitor_contract_end": followup.competitor_contract_end,
+                }
+                for followup, case in triggers
+            ]
+        )
+        leads_by_case = defaultdict(lambda: self.env["crm.lead"])
+        for followup, case in triggers:
+            leads_by_case[case] |= followup.lead_id
+        for case, leads in leads_by_case.items():
+            leads.action_set_lost(lost_reason_id=reasons[case].id)
             for lead in leads:
-                self._notify_invalidated(lead, reason)
+                self._notify_invalidated(lead, reasons[case])
 
     @api.model
     def _notify_invalidated(self, lead, reason):
         partners = (lead.user_id | lead._get_training_supervisors()).partner_id
+        lang = lead._get_training_lang(partners)
         lead.message_post(
-            body=self.env._(
+            body=self.with_context(lang=lang).env._(
                 "This lead is now an invalid customer (%(reason)s) and has left the "
                 "pipeline. Nothing was deleted: restore it to work on it again.",
-                reason=reason.name,
+                reason=reason.with_context(lang=lang).name,
             ),
             partner_ids=partners.ids,
             subtype_xmlid="training_crm.mt_lead_invalidated",
@@ -444,6 +561,13 @@ class TrainingCrmFollowup(models.Model):
         ]
         if self.grade_id:
             lines.append(self.env._("Grade: %(grade)s", grade=self.grade_id.display_name))
+        if self.competitor_contract_end:
+            lines.append(
+                self.env._(
+                    "The competitor's contract ends on %(date)s.",
+                    date=format_date(self.env, self.competitor_contract_end),
+                )
+            )
         if self.next_date:
             lines.append(
                 self.env._("Next follow-up: %(date)s", date=format_date(self.env, self.next_date))

@@ -12,3 +12,6 @@ from . import test_performance
 from . import test_settings
 from . import test_confidentiality_rpc
 from . import test_confidentiality
+from . import test_training_crm_mail
+from . import test_invalidation
+from . import test_phones

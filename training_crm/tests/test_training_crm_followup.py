@@ -89,29 +89,35 @@ class TestInvalidation(TrainingCrmCommon):
         self.assertIn(lead.user_id.partner_id, notice.partner_ids)
         self.assertIn(self.user_supervisor.partner_id, notice.partner_ids)
 
+    def _log_days(self, lead, outcomes, start="2026-03-02 02:00"):
+        """One follow-up a day: attempts on the same local day count once."""
+        start = fields.Datetime.to_datetime(start)
+        for i, outcome in enumerate(outcomes):
+            with freeze_time(start + timedelta(days=i)):
+                self._log(lead, outcome)
+
     def test_three_unanswered_calls_make_it_unreachable(self):
-        self._log(self.lead, "no_answer")
-        self._log(self.lead, "unreachable")
+        self._log_days(self.lead, ["no_answer", "unreachable"])
         self.assertTrue(self.lead.active)
         self.assertEqual(self.lead.failed_attempt_count, 2)
-        self._log(self.lead, "no_answer")
+        self._log_days(self.lead, ["no_answer"], start="2026-03-04 02:00")
         self.assertEqual(self.lead.failed_attempt_count, 3)
         self._assert_invalid(self.lead, "training_crm.lost_reason_unreachable")
         self.assertEqual(len(self.lead.followup_ids), 3)
 
-    def test_not_interested_counts_and_means_no_need(self):
-        self._log(self.lead, "not_interested")
-        self._log(self.lead, "no_answer")
-        self._log(self.lead, "not_interested")
+    def test_not_interested_means_no_need_after_three_conversations(self):
+        """A refusal is a conversation, not a failed attempt: it invalidates once
+        the person was reached three times (seed 000: 至少三次以上的沟通)."""
+        self._log_days(self.lead, ["not_interested", "no_answer", "not_interested"])
+        self.assertTrue(self.lead.active, "two conversations only")
+        self.assertEqual(self.lead.failed_attempt_count, 0)
+        self._log_days(self.lead, ["not_interested"], start="2026-03-05 02:00")
         self._assert_invalid(self.lead, "training_crm.lost_reason_no_need")
 
     def test_reaching_the_person_resets_the_count(self):
-        self._log(self.lead, "no_answer")
-        self._log(self.lead, "no_answer")
-        self._log(self.lead, "reached")
+        self._log_days(self.lead, ["no_answer", "no_answer", "reached"])
         self.assertEqual(self.lead.failed_attempt_count, 0)
-        self._log(self.lead, "no_answer")
-        self._log(self.lead, "no_answer")
+        self._log_days(self.lead, ["no_answer", "no_answer"], start="2026-03-05 02:00")
         self.assertTrue(self.lead.active)
         self.assertEqual(self.lead.failed_attempt_count, 2)
 
@@ -124,7 +130,7 @@ class TestInvalidation(TrainingCrmCommon):
         with freeze_time("2026-03-02 09:00") as frozen:
             for _i in range(3):
                 self._log(self.lead, "no_answer")
-                frozen.tick(timedelta(hours=1))
+                frozen.tick(timedelta(days=1))
             self.assertFalse(self.lead.active)
             self.lead.with_user(self.user_consultant).toggle_active()  # the stock Restore button
             self.assertTrue(self.lead.active)
@@ -139,12 +145,10 @@ class TestInvalidation(TrainingCrmCommon):
     def test_configured_number_of_attempts(self):
         param = self.env["ir.config_parameter"]
         param.set_param("training_crm.invalid_after_attempts", "2")
-        self._log(self.lead, "no_answer")
-        self._log(self.lead, "no_answer")
+        self._log_days(self.lead, ["no_answer", "no_answer"])
         self.assertFalse(self.lead.active)
         param.set_param("training_crm.invalid_after_attempts", "0")
-        for _i in range(5):
-            self._log(self.lead_other, "no_answer")
+        self._log_days(self.lead_other, ["no_answer"] * 5)
         self.assertTrue(self.lead_other.active, "0 disables invalidation")
         self.assertEqual(self.lead_other.failed_attempt_count, 5)
 

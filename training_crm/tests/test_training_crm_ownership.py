@@ -610,7 +610,12 @@ class TestStaffWithoutEmail(TrainingCrmCommon):
         )
         dispute.with_user(self.user_supervisor).action_decide()
         self.assertEqual(dispute.state, "decided")
-        for _i in range(3):
-            self._log(self.lead, "no_answer", user=self.user_consultant)
+        for days_ago in (2, 1, 0):  # three days: calls on one day are one attempt
+            self._log(
+                self.lead,
+                "no_answer",
+                user=self.user_consultant,
+                date=fields.Datetime.now() - timedelta(days=days_ago),
+            )
         self.assertFalse(self.lead.active, "invalidated, and everyone told, without e-mail")
         self.flush_tracking()

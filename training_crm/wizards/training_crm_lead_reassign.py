@@ -19,12 +19,14 @@ class TrainingCrmLeadReassign(models.TransientModel):
     def action_reassign(self):
         self.ensure_one()
         self.lead_ids._check_reassign_rights()
-        # Checked above. As superuser, the new salesperson's assignment notice
-        # goes out even when the supervisor has no e-mail address.
-        leads = self.lead_ids.sudo().filtered(lambda lead: lead.user_id != self.user_id)
-        # The reason rides on the salesperson's tracking message.
+        # In the supervisor's name, with their rights: the new salesperson's
+        # assignment notice goes out even when the supervisor has no e-mail address.
+        leads = self.lead_ids.filtered(lambda lead: lead.user_id != self.user_id)
+        # The reason rides on the salesperson's tracking message, in the language
+        # of the former and new salespeople (the company's if they differ).
+        lang = leads._get_training_lang(leads.user_id | self.user_id)
         leads._track_set_log_message(
-            self.env._(
+            self.with_context(lang=lang).env._(
                 "Salesperson changed by %(user)s. Reason: %(reason)s",
                 user=self.env.user.name,
                 reason=self.reason,
