@@ -104,6 +104,13 @@ def test_uninstall_then_reinstall(dbname):
         "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d ON d.res_id = r.id "
         "AND d.model = 'ir.rule' WHERE d.module = 'crm' AND d.name = 'crm_rule_personal_lead'",
     ) == [("['|',('user_id','=',user.id),('user_id','=',False)]",)]
+    # And its rule on the activity analysis.
+    assert _query(
+        dbname,
+        "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d ON d.res_id = r.id "
+        "AND d.model = 'ir.rule' WHERE d.module = 'crm' "
+        "AND d.name = 'crm_activity_report_rule_personal_activities'",
+    ) == [("['|',('user_id','=',user.id),('user_id','=',False)]",)]
     # Stock CRM still works on the leads the demo created.
     assert _query(dbname, "SELECT count(*) FROM crm_lead")[0][0] > 0
 

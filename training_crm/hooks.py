@@ -1,6 +1,10 @@
 from odoo import Command
 
 STOCK_PERSONAL_LEAD_RULE = "['|',('user_id','=',user.id),('user_id','=',False)]"
+STOCK_PERSONAL_RULES = (
+    "crm.crm_rule_personal_lead",
+    "crm.crm_activity_report_rule_personal_activities",
+)
 
 
 def post_init_hook(env):
@@ -13,7 +17,9 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Give stock CRM back its own pool rule: every unassigned lead for every salesman."""
-    rule = env.ref("crm.crm_rule_personal_lead", raise_if_not_found=False)
-    if rule:
-        rule.domain_force = STOCK_PERSONAL_LEAD_RULE
+    """Give stock CRM back its own pool rules: every unassigned lead (and its
+    activities) for every salesman."""
+    for xmlid in STOCK_PERSONAL_RULES:
+        rule = env.ref(xmlid, raise_if_not_found=False)
+        if rule:
+            rule.domain_force = STOCK_PERSONAL_LEAD_RULE

@@ -8,3 +8,5 @@ from . import training_crm_dispute
 from . import res_config_settings
 from . import training_crm_invalidation
 from . import training_crm_grade_history
+from . import res_partner
+from . import crm_team

@@ -89,6 +89,10 @@ class CrmLead(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        # The other consultant's lead: its name and content are not the creator's
+        # to read (many2one names are read as superuser). Consultants see who owns
+        # the person through collision_user_id.
+        groups="training_crm.group_supervisor,training_crm.group_auditor",
         help="An open lead of the same person (same phone or e-mail) owned by another "
         "consultant when this one was created (撞单). A supervisor merges or clears it.",
     )
@@ -98,6 +102,7 @@ class CrmLead(models.Model):
         "res.users",
         compute="_compute_collision_user_id",
         compute_sudo=True,
+        search="_search_collision_user_id",
         string="Person Owned By",
     )
     dispute_ids = fields.Many2many(
@@ -218,6 +223,19 @@ class CrmLead(models.Model):
     def _compute_collision_user_id(self):
         for lead in self:
             lead.collision_user_id = lead.collision_lead_id.user_id
+
+    def _search_collision_user_id(self, operator, value):
+        # collision_lead_id is for supervisors: filter by it as superuser, the
+        # leads found still go through the user's own rules.
+        return [
+            (
+                "id",
+                "in",
+                self.sudo()
+                .with_context(active_test=False)
+                ._search([("collision_lead_id.user_id", operator, value)]),
+            )
+        ]
 
     @api.depends("dispute_ids.state")
     def _compute_in_dispute(self):
@@ -422,12 +440,20 @@ class CrmLead(models.Model):
         return action
 
     def action_claim(self):
-        """Take an unowned lead of one's team's pool (公海)."""
+        """Take an unowned lead of one's team's pool (公海).
+
+        Readability first: whatever the answer, a lead the consultant may not
+        read is neither named nor described (no enumerating other customers)."""
         self.ensure_one()
         self._check_claim_rights()
+        if not self._training_filtered_readable():
+            raise AccessError(self.env._("This lead is not yours to claim."))
         self._lock_for_ownership()
-        lead = self.sudo()  # a lead taken meanwhile is no longer readable: say by whom
+        lead = self.sudo()
         if lead.user_id:
+            if not self._training_filtered_readable():
+                # Taken meanwhile by a colleague: no longer the consultant's to read.
+                raise UserError(self.env._("Another consultant has just claimed this lead."))
             raise UserError(
                 self.env._(
                     "%(lead)s already belongs to %(owner)s.",
@@ -435,7 +461,6 @@ class CrmLead(models.Model):
                     owner=lead.user_id.name,
                 )
             )
-        self.check_access("read")  # the pool of one's own teams only
         if not lead.active:
             raise UserError(
                 self.env._("%(lead)s is lost: it cannot be claimed.", lead=lead.display_name)
@@ -509,9 +534,14 @@ class CrmLead(models.Model):
             raise AccessError(self.env._("Only a supervisor can reassign leads."))
         if not user.has_group("training_crm.group_consultant"):
             return
+        readable = self._training_filtered_readable()
         for lead in self:
             if lead.user_id.id == user_id or (lead.user_id == user and not user_id):
                 continue
+            if lead not in readable:
+                raise AccessError(
+                    self.env._("Only a supervisor can reassign a lead that is not yours.")
+                )
             if lead.user_id:
                 raise AccessError(
                     self.env._(
@@ -708,17 +738,17 @@ class CrmLead(models.Model):
             collided.sudo().write({"collision_lead_id": match.id})
         collided = self.browse().union(*flagged.values()).sudo()
         # Told to each lead's owner, in their language: one translation lookup a language.
+        # The other consultant's lead is not named: only who owns the person.
         body_by_lang, bodies = {}, {}
         for lead in collided:
             lang = lead._get_training_lang(lead.user_id)
             if lang not in body_by_lang:
                 body_by_lang[lang] = self.with_context(lang=lang).env._(
-                    "This person is already followed by %(owner)s in “%(lead)s” (撞单). "
+                    "This person is already followed by %(owner)s (撞单). "
                     "Ownership stays with %(owner)s; a supervisor merges the leads."
                 )
             bodies[lead.id] = body_by_lang[lang] % {
                 "owner": lead.collision_lead_id.user_id.name,
-                "lead": lead.collision_lead_id.name,
             }
         collided._message_log_batch(bodies)
 
@@ -737,10 +767,9 @@ class CrmLead(models.Model):
                 "type": "notification",  # a toast: informs without stopping the typing
                 "title": self.env._("Already followed (撞单)"),
                 "message": self.env._(
-                    "%(owner)s already follows this person in “%(lead)s”. Ownership stays "
-                    "with %(owner)s; saving keeps your lead apart for a supervisor to merge.",
+                    "%(owner)s already follows this person. Ownership stays with "
+                    "%(owner)s; saving keeps your lead apart for a supervisor to merge.",
                     owner=match.user_id.name,
-                    lead=match.name,
                 ),
             }
         }
@@ -751,18 +780,24 @@ class CrmLead(models.Model):
         NOWAIT: a consultant whose colleague takes the same lead at the same
         moment is told so at once instead of waiting; one owner results. No
         savepoint: the refusal ends the request, and its transaction with it."""
-        names = ", ".join(self.sudo()[:3].mapped("display_name"))
         try:
             self.env.cr.execute(
                 SQL("SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids),
                 log_exceptions=False,
             )
         except LockNotAvailable:
+            # Named only when readable: the lock is also taken on leads logged
+            # as supervisor-checked, whose names the user may not read.
+            readable = self[:3].with_env(self.env(su=False))._training_filtered_readable()
+            if readable:
+                raise UserError(
+                    self.env._(
+                        "Someone else is taking %(lead)s right now. Try again in a moment.",
+                        lead=", ".join(readable.mapped("display_name")),
+                    )
+                ) from None
             raise UserError(
-                self.env._(
-                    "Someone else is taking %(lead)s right now. Try again in a moment.",
-                    lead=names,
-                )
+                self.env._("Someone else is taking this lead right now. Try again in a moment.")
             ) from None
         self.invalidate_recordset(["user_id", "active", "probability", "first_contact_date"])
 
@@ -1131,6 +1166,11 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------
+
+    def _training_filtered_readable(self):
+        """The leads the current user may read, archived ones included: an error
+        message names a lead only when its reader could open it anyway."""
+        return self.with_context(active_test=False)._filtered_access("read").with_env(self.env)
 
     def _get_followup_activities(self):
         """The leads' Follow-up activities, those a consultant scheduled by hand

@@ -17,12 +17,14 @@ class TrainingCrmDispute(models.Model):
     lead_id = fields.Many2one(
         "crm.lead", required=True, index=True, ondelete="cascade", tracking=True
     )
+    # The other side's leads are not a consultant's to read: supervisors decide on them.
     lead_ids = fields.Many2many(
         "crm.lead",
         "training_crm_dispute_lead_rel",
         "dispute_id",
         "lead_id",
         string="Leads of the Person",
+        groups="training_crm.group_supervisor,training_crm.group_auditor",
         help="Every open lead of the person; the winner gets all of them.",
     )
     side_ids = fields.One2many("training.crm.dispute.side", "dispute_id", string="Sides")
@@ -92,6 +94,7 @@ class TrainingCrmDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_contest_rights(vals_list)
         disputes = super().create(vals_list)
         # The consultant opening a dispute may not see the other side's leads.
         for dispute in disputes.sudo():
@@ -137,6 +140,20 @@ class TrainingCrmDispute(models.Model):
     # ------------------------------------------------------------
     # RIGHTS
     # ------------------------------------------------------------
+
+    @api.model
+    def _check_contest_rights(self, vals_list):
+        """A consultant contests from a lead they can open: the dispute's name and
+        lead would otherwise show them another consultant's customer."""
+        if self.env.su or self.env.user._is_training_supervisor():
+            return
+        leads = self.env["crm.lead"].browse(
+            {vals["lead_id"] for vals in vals_list if vals.get("lead_id")}
+        )
+        if leads != leads._training_filtered_readable():
+            raise AccessError(
+                self.env._("You can contest ownership only from a lead you can open.")
+            )
 
     def _check_decide_rights(self):
         if not self.env.user._is_training_supervisor():

@@ -46,14 +46,18 @@ class TrainingCrmFollowup(models.Model):
 
     The log is the evidence for ownership, invalidation and commissions: the
     lead's counters derive from it, so consultants add to it but only
-    supervisors correct or delete entries."""
+    supervisors correct or delete entries, traceably: a correction is tracked
+    in the follow-up's own chatter, a deletion is noted on the lead's."""
 
     _name = "training.crm.followup"
+    _inherit = ["mail.thread"]
     _description = "Lead Follow-up"
     _order = "date desc, id desc"
     _rec_name = "lead_id"
 
-    lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade")
+    lead_id = fields.Many2one(
+        "crm.lead", required=True, index=True, ondelete="cascade", tracking=True
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Consultant",
@@ -61,23 +65,28 @@ class TrainingCrmFollowup(models.Model):
         index=True,
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
+        tracking=True,
     )
-    date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
-    channel = fields.Selection(CHANNELS, required=True, default="phone")
-    outcome = fields.Selection(OUTCOMES, required=True)
-    note = fields.Text(required=True, help="What was said: needs, objections, promises.")
+    date = fields.Datetime(required=True, index=True, default=fields.Datetime.now, tracking=True)
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    outcome = fields.Selection(OUTCOMES, required=True, tracking=True)
+    note = fields.Text(
+        required=True, tracking=True, help="What was said: needs, objections, promises."
+    )
     next_date = fields.Date(
         string="Next Follow-up",
         compute="_compute_next_date",
         store=True,
         readonly=False,
         precompute=True,
+        tracking=True,
         help="Planned date of the next contact. Left empty, it follows the grade's "
         "longest gap between follow-ups.",
     )
     grade_id = fields.Many2one(
         "training.crm.grade",
         string="New Grade",
+        tracking=True,
         help="Regrade the lead with what this contact taught you.",
     )
     reached = fields.Boolean(
@@ -213,13 +222,55 @@ class TrainingCrmFollowup(models.Model):
         for vals in vals_list:
             self._check_values(vals, creating=True)
         self._check_log_rights(vals_list)
-        followups = super().create(vals_list)
+        # The entry is its own record of creation (and the lead's chatter shows
+        # it): no creation message, follower or tracking on the follow-up itself.
+        followups = super(
+            TrainingCrmFollowup,
+            self.with_context(
+                tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+            ),
+        ).create(vals_list)
+        followups = followups.with_env(self.env)
         followups._apply_to_leads()
         return followups
 
     def write(self, vals):
         self._check_values(vals)
         return super().write(vals)
+
+    def unlink(self):
+        """A deleted entry leaves its trace on the lead: what it said, and who
+        deleted it (the note's author), for auditors to read."""
+        self.check_access("unlink")
+        # In the language of the lead's owner, as the other notes on the lead;
+        # one translation lookup a language, not one an entry.
+        body_by_lang = {}
+        bodies = defaultdict(list)
+        for followup in self.sudo():
+            lead = followup.lead_id
+            lang = lead._get_training_lang(lead.user_id)
+            followup = followup.with_context(lang=lang)
+            if lang not in body_by_lang:
+                body_by_lang[lang] = followup.env._(
+                    "Follow-up of %(date)s by %(user)s deleted by %(by)s.\n%(summary)s"
+                )
+            bodies[lead.id].append(
+                body_by_lang[lang]
+                % {
+                    "date": format_datetime(followup.env, followup.date),
+                    "user": followup.user_id.name,
+                    "by": self.env.user.name,
+                    "summary": followup._summary(),
+                }
+            )
+        leads = self.env["crm.lead"].sudo().browse(list(bodies))
+        res = super().unlink()
+        if leads:
+            leads._message_log_event(
+                {lead_id: "\n\n".join(texts) for lead_id, texts in bodies.items()},
+                "training_crm.mt_lead_followup_deleted",
+            )
+        return res
 
     @api.model
     def _check_values(self, vals, creating=False):
@@ -257,6 +308,8 @@ class TrainingCrmFollowup(models.Model):
             .search_fetch([("id", "in", lead_ids)], ["name", "user_id", "active", "probability"])
         )
         lead_by_id = {lead.id: lead for lead in leads}
+        # Errors name a lead and its owner only for a reader of that lead.
+        readable = leads.with_env(self.env)._training_filtered_readable()
         for vals in vals_list:
             lead = lead_by_id.get(vals.get("lead_id"), leads.browse())
             user = self.env["res.users"].browse(vals.get("user_id") or self.env.uid)
@@ -269,6 +322,12 @@ class TrainingCrmFollowup(models.Model):
                 )
             if not lead:
                 continue  # the required lead_id error comes from the ORM
+            if lead not in readable:
+                raise AccessError(
+                    self.env._(
+                        "You can log follow-ups only on your own leads and on your teams' pool."
+                    )
+                )
             if lead._is_lost():
                 raise UserError(
                     self.env._(

@@ -10,6 +10,8 @@ from . import test_concurrent_claim
 from . import test_ownership_rpc
 from . import test_performance
 from . import test_settings
+from . import test_confidentiality_rpc
+from . import test_confidentiality
 from . import test_training_crm_mail
 from . import test_invalidation
 from . import test_phones

@@ -87,7 +87,8 @@ class TestConcurrentClaim(BaseCase):
             cr2.rollback()
             cr1.commit()  # pylint: disable=invalid-commit
             env2.invalidate_all()
-            with self.assertRaisesRegex(UserError, "already belongs to Racer 1"):
+            # Racer 1's lead now: no longer Racer 2's to read, nor to be told whose.
+            with self.assertRaisesRegex(UserError, "^This lead is not yours to claim.$"):
                 env2["crm.lead"].browse(lead_id).action_claim()
             cr2.rollback()
         self.assertEqual(self._owner(lead_id), self.user_ids[0])

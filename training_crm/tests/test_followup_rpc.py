@@ -89,7 +89,9 @@ class TestFollowupJsonRpc(JsonRpcMixin):
             {"lead_id": self.lead_other.id, "outcome": "reached", "note": "Poaching"},
         )
         self.assertEqual(error["name"], "odoo.exceptions.AccessError")
-        self.assertIn("belongs to Other One", error["message"])
+        self.assertIn("only on your own leads", error["message"])
+        self.assertNotIn("Other One", error["message"], "the lead's owner is not named")
+        self.assertNotIn("Theirs", error["message"], "nor the lead")
 
         error = self._call_error(
             "training.crm.followup",

@@ -188,7 +188,8 @@ class TestFirstContactAndRights(TrainingCrmCommon):
             ({"note": "   "}, ValidationError, "needs a note"),
             ({"note": False}, ValidationError, "needs a note"),
             ({"lead_id": lost.id}, UserError, "is lost"),
-            ({"lead_id": self.lead_other.id}, UserError, "belongs to Consultant Two"),
+            # Another consultant's lead is neither named nor said whose it is.
+            ({"lead_id": self.lead_other.id}, AccessError, "^You can log follow-ups only on"),
             ({"user_id": self.user_consultant_2.id}, UserError, "your own follow-ups"),
             ({"channel": "pigeon"}, ValidationError, "'pigeon' is not a valid Channel"),
             ({"outcome": "maybe"}, ValidationError, "'maybe' is not a valid Outcome"),

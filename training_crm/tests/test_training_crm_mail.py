@@ -172,7 +172,8 @@ class TestStaffWithoutEmailNotices(TrainingCrmCommon):
             dispute = (
                 self.env["training.crm.dispute"]
                 .with_user(self.user_consultant_2)
-                .create({"lead_id": self.lead.id, "reason": "I met them first"})
+                # Contested from their own lead: another's is not theirs to open.
+                .create({"lead_id": self.lead_other.id, "reason": "I met them first"})
             )
         self.assertEqual(dispute.activity_ids.user_id, self.user_supervisor)
         self.assertInboxNotified(self.user_supervisor, "Decide who owns this person")
@@ -355,10 +356,21 @@ class TestGeneratedTextLanguage(TrainingCrmCommon):
         self.env.company.partner_id.lang = "en_US"
         self.user_consultant_2.lang = "zh_CN"
         self.user_supervisor.lang = "zh_CN"
+        # Contested from consultant 2's own lead of the same person (another's lead
+        # is not theirs to open); the dispute takes in every lead of the person.
+        own = self.env["crm.lead"].create(
+            {
+                "name": "Walk-in",
+                "contact_name": "Test Student",
+                "phone": self.lead.phone,
+                "user_id": self.user_consultant_2.id,
+                "team_id": self.team.id,
+            }
+        )
         dispute = (
             self.env["training.crm.dispute"]
             .with_user(self.user_consultant_2)
-            .create({"lead_id": self.lead.id, "reason": "I met them first"})
+            .create({"lead_id": own.id, "reason": "I met them first"})
         )
         self.assertEqual(dispute.name, "Dispute over Test Student")
         self.assertEqual(dispute.activity_ids.summary, "裁决此客户的归属")

@@ -59,3 +59,28 @@ class TestUi(HttpCase):
         )
         self.assertEqual(lead.followup_ids.outcome, "no_answer")
         self.assertEqual(lead.failed_attempt_count, 1)
+
+    def test_auditor_tour(self):
+        """The auditor opens CRM, the pipeline, a lead, the follow-ups and the
+        disputes, and finds nothing to act on."""
+        new_test_user(self.env, login="tour_auditor", groups="training_crm.group_auditor")
+        consultant = new_test_user(
+            self.env, login="tour_audited", groups="training_crm.group_consultant"
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Audit Lead",
+                "type": "opportunity",
+                "contact_name": "Audit Student",
+                "user_id": consultant.id,
+            }
+        )
+        self.env["training.crm.followup"].with_user(consultant).create(
+            {"lead_id": lead.id, "outcome": "reached", "note": "Audit note"}
+        )
+        self.env["training.crm.dispute"].with_user(consultant).create(
+            {"lead_id": lead.id, "reason": "Someone else called too"}
+        )
+        self.start_tour("/odoo", "training_crm_auditor", login="tour_auditor")
+        self.assertEqual(lead.user_id, consultant)
+        self.assertEqual(lead.followup_ids.note, "Audit note")
