@@ -35,8 +35,12 @@ class TestFollowupEvidence(TrainingCrmCommon):
         self.assertEqual(messages.author_id, self.user_supervisor.partner_id)
         self.assertTrue(messages.date)
         tracked = messages.sudo().tracking_value_ids
+        # A reached person is next called after the grade's gap, not the next day:
+        # the plan the correction moved is traced too.
         self.assertEqual(
-            {value.field_id.name for value in tracked}, {"outcome", "note"}, "old and new values"
+            {value.field_id.name for value in tracked},
+            {"outcome", "note", "next_date"},
+            "old and new values",
         )
         store = self._auditor_store(messages)
         for text in ("Rang, nobody answered", "Spoke with the mother", "No answer"):
