@@ -4,6 +4,8 @@ A test skipped for want of a browser, of HTTP or of data proves nothing, so
 the run fails and says which tests did not run.
 """
 
+import pytest
+
 
 def pytest_terminal_summary(terminalreporter):
     skipped = terminalreporter.stats.get("skipped", [])
@@ -17,3 +19,17 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter and reporter.stats.get("skipped") and exitstatus == 0:
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _odoo_statics_read_once():
+    """Read every addon's manifest once, before any test server thread does.
+
+    The first browser page requests assets in parallel, and each server thread
+    then parses manifests (ast) to build odoo.http.root.statics; on Python
+    3.11 before 3.11.8 concurrent ast parsing can fail with "SystemError: AST
+    constructor recursion depth mismatch" (CPython gh-106905): a tour that
+    fails before it starts."""
+    import odoo.http  # pytest-odoo has configured Odoo by now
+
+    odoo.http.root.statics  # noqa: B018 (a lazy property, computed here)

@@ -291,9 +291,9 @@ class CrmLead(models.Model):
                 self.next_followup_date = due
 
     @api.depends("next_followup_date", "probability", "active")
-    @api.depends_context("tz")
+    @api.depends_context("tz", "uid")
     def _compute_followup_overdue(self):
-        today = fields.Date.context_today(self)
+        today = self._get_training_today()
         for lead in self:
             lead.followup_overdue = bool(
                 lead._is_open() and lead.next_followup_date and lead.next_followup_date < today
@@ -305,7 +305,7 @@ class CrmLead(models.Model):
         overdue = expression.AND(
             [
                 self._get_open_domain(),
-                [("next_followup_date", "<", fields.Date.context_today(self))],
+                [("next_followup_date", "<", self._get_training_today())],
             ]
         )
         return overdue if (operator == "=") == value else ["!", *overdue]

@@ -141,7 +141,7 @@ class TrainingCrmFollowup(models.Model):
             followup.company_id = followup.lead_id.company_id
 
     # Not on lead_id.intent_grade_id: regrading a lead later must not rewrite the log.
-    @api.depends("date", "grade_id", "outcome")
+    @api.depends("local_date", "grade_id", "outcome")
     def _compute_next_date(self):
         # A failed attempt is retried soon (the next day by default), not after the grade's gap.
         retry_days = self.env["crm.lead"]._get_int_param("training_crm.retry_delay_days", 1)
@@ -153,8 +153,8 @@ class TrainingCrmFollowup(models.Model):
             gap = grade.followup_gap_days or DEFAULT_GAP_DAYS
             if followup.outcome in RETRY_OUTCOMES:
                 gap = min(gap, retry_days)
-            day = fields.Datetime.context_timestamp(followup, followup.date).date()
-            followup.next_date = day + timedelta(days=gap)
+            # The consultant's day, as failed attempts count it.
+            followup.next_date = followup.local_date + timedelta(days=gap)
 
     @api.depends("date", "user_id")
     def _compute_local_date(self):
