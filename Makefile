@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run test lint format setup setup-venv readme i18n bench clean
+.PHONY: run test lint format setup setup-venv readme i18n bench screenshots clean
 
 run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
 	scripts/run.sh
@@ -36,3 +36,6 @@ i18n: setup ## re-export .pot files from a scratch database and merge them into 
 
 bench: setup ## stock crm vs training_crm on a school-chain data set: make bench [LEADS=200000] [FOLLOWUPS=970000]
 	BENCH_LEADS=$(LEADS) BENCH_FOLLOWUPS=$(FOLLOWUPS) scripts/bench.sh
+
+screenshots: setup ## refresh docs/*.png from headless Chromium on the demo database, each role's screens: make screenshots [ONLY="pipeline dispute"] [FRESH=1]
+	SCREENSHOTS_ONLY="$(ONLY)" SCREENSHOTS_FRESH=$(FRESH) scripts/screenshots.sh
