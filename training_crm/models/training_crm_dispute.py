@@ -317,11 +317,13 @@ class TrainingCrmDisputeSide(models.Model):
         """The consultant with her side's facts: the Decide dialog lists the
         candidates by it."""
         for side in self:
+            # Not inside the call: the translation export evaluates its string arguments.
+            completeness = f"{side.completeness}%"
             side.display_name = self.env._(
                 "%(consultant)s — information %(completeness)s, grade %(grade)s, "
                 "%(count)s follow-ups, next %(next)s",
                 consultant=side.user_id.name,
-                completeness=f"{side.completeness}%",
+                completeness=completeness,
                 grade=side.intent_grade_id.display_name or "—",
                 count=side.followup_count,
                 next=format_date(self.env, side.next_followup_date) or "—",

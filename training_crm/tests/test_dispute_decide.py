@@ -78,6 +78,14 @@ class TestDisputeDecide(DisputeDecideMixin, TrainingCrmCommon):
             self.assertIn(f"information {side.completeness}%", side.display_name)
             self.assertIn("1 follow-ups", side.display_name)
 
+    def test_prefilled_from_the_dispute_form(self):
+        self.dispute.with_user(self.user_supervisor).write(
+            {"winner_user_id": self.user_consultant.id, "decision_note": "Reached him first"}
+        )
+        form = self._open_wizard()
+        self.assertEqual(form.winner_side_id, self._side(self.user_consultant))
+        self.assertEqual(form.decision_note, "Reached him first")
+
     def test_reason_required(self):
         form = self._open_wizard()
         form.winner_side_id = self._side(self.user_consultant_2)

@@ -17,11 +17,18 @@ class TrainingCrmDisputeDecide(models.TransientModel):
     winner_side_id = fields.Many2one(
         "training.crm.dispute.side",
         string="Winner",
+        compute="_compute_from_dispute",
+        store=True,
+        readonly=False,
         domain="[('dispute_id', '=', dispute_id)]",
         help="The consultant who keeps the person, with her side's facts.",
     )
     decision_note = fields.Text(
-        string="Reason", help="Why the winner keeps the person: both consultants will read it."
+        string="Reason",
+        compute="_compute_from_dispute",
+        store=True,
+        readonly=False,
+        help="Why the winner keeps the person: both consultants will read it.",
     )
     open_lead_count = fields.Integer(
         compute="_compute_open_lead_count", string="Open Leads of the Person"
@@ -34,6 +41,16 @@ class TrainingCrmDisputeDecide(models.TransientModel):
         help="Merge every open lead of the person into the winner's lead: it keeps "
         "the winner's first contact, and every follow-up of the others moves to it.",
     )
+
+    @api.depends("dispute_id")
+    def _compute_from_dispute(self):
+        """What the supervisor already wrote on the dispute's form."""
+        for wizard in self:
+            dispute = wizard.dispute_id
+            wizard.winner_side_id = dispute.side_ids.filtered(
+                lambda side, d=dispute: side.user_id == d.winner_user_id
+            )[:1]
+            wizard.decision_note = dispute.decision_note
 
     @api.depends("dispute_id")
     def _compute_open_lead_count(self):
