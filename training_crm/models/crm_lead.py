@@ -391,6 +391,18 @@ class CrmLead(models.Model):
             grade_changes.write({"lead_id": self.id})
         return res
 
+    def _sort_by_confidence_level(self, reverse=False):
+        """A decided dispute merges the person's leads into the winner's lead
+        (training.crm.dispute._merge_person_leads): that lead heads the merge,
+        whatever its confidence level."""
+        leads = super()._sort_by_confidence_level(reverse=reverse)
+        master_id = self.env.context.get("training_merge_master_id")
+        master = leads.filtered(lambda lead: lead._origin.id == master_id) if master_id else None
+        if master:
+            rest = leads - master
+            leads = master + rest if reverse else rest + master
+        return leads
+
     def toggle_active(self):
         """Restoring a lost lead gives it a fresh start: past failures no longer
         count, and its invalidations are closed (they stay counted in reports)."""

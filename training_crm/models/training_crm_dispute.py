@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date
 
 
 class TrainingCrmDispute(models.Model):
@@ -115,9 +116,35 @@ class TrainingCrmDispute(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
+    def action_open_decide(self):
+        """The *Decide* dialog: the winner among the sides, the reason, and
+        whether to merge the person's leads into the winner's."""
+        self.ensure_one()
+        self._check_decide_rights()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Decide"),
+            "res_model": "training.crm.dispute.decide",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_dispute_id": self.id},
+        }
+
     def action_decide(self):
         """Give the person's leads to the winner, tell both sides."""
         self._check_decide_rights()
+        self._check_decision()
+        for dispute in self:
+            dispute._decide()
+        return True
+
+    # ------------------------------------------------------------
+    # RIGHTS
+    # ------------------------------------------------------------
+
+    def _check_decision(self):
+        """An open dispute, a winner among its sides and a reason."""
         for dispute in self:
             if dispute.state != "open":
                 raise UserError(
@@ -133,13 +160,6 @@ class TrainingCrmDispute(models.Model):
                 raise UserError(
                     self.env._("Write down why: both consultants will read the decision.")
                 )
-        for dispute in self:
-            dispute._decide()
-        return True
-
-    # ------------------------------------------------------------
-    # RIGHTS
-    # ------------------------------------------------------------
 
     @api.model
     def _check_contest_rights(self, vals_list):
@@ -192,6 +212,53 @@ class TrainingCrmDispute(models.Model):
             )
         self.activity_ids.action_feedback(feedback=self.decision_note)
 
+    def _get_winner_lead(self, leads):
+        """The winner's lead among `leads`: her side's, else one she reached
+        first or owns."""
+        self.ensure_one()
+        winner = self.winner_user_id
+        side_lead = self.side_ids.filtered(lambda side: side.user_id == winner).lead_id
+        return (
+            (side_lead & leads)
+            or leads.filtered(lambda lead: lead.first_contact_user_id == winner)
+            or leads.filtered(lambda lead: lead.user_id == winner)
+        )[:1]
+
+    def _merge_person_leads(self):
+        """Merge the person's open leads into the winner's lead, with the
+        supervisor's rights. The winner's lead survives whatever stock merge
+        would choose by confidence, with the winner's first contact: the
+        result never reads "first contact by the loser, owned by the winner".
+        Follow-ups, disputes, sides, invalidations and grade history move
+        with the merge (crm.lead._merge_dependences)."""
+        self.ensure_one()
+        Lead = self.env["crm.lead"]
+        leads = (self.lead_ids | self.lead_id._get_person_leads()).filtered_domain(
+            Lead._get_open_domain()
+        )
+        if len(leads) < 2:
+            return leads
+        winner = self.winner_user_id
+        master = self._get_winner_lead(leads)
+        survivor = leads.with_context(
+            training_merge_master_id=master.id,
+            # The winner hears of it from the decision, in her inbox.
+            mail_auto_subscribe_no_notify=True,
+        )._merge_opportunity(user_id=winner.id, auto_unlink=True, max_length=None)
+        if survivor.first_contact_user_id and survivor.first_contact_user_id != winner:
+            first = (
+                survivor.sudo()
+                .followup_ids.filtered(
+                    lambda followup: followup.user_id == winner and followup.reached
+                )
+                .sorted("date")[:1]
+            )
+            survivor.sudo().write(
+                {"first_contact_date": first.date, "first_contact_user_id": first.user_id.id}
+            )
+        self.invalidate_recordset(["lead_ids", "lead_id"])
+        return survivor
+
     def _add_sides(self, leads):
         """One side per consultant who reached the person (or owns one of its leads)."""
         sides, seen = [], set(self.side_ids.user_id.ids)
@@ -242,6 +309,25 @@ class TrainingCrmDisputeSide(models.Model):
         string="Follow-up Plan",
         help="The last follow-up note of this consultant on the lead.",
     )
+
+    @api.depends(
+        "user_id", "completeness", "intent_grade_id", "followup_count", "next_followup_date"
+    )
+    def _compute_display_name(self):
+        """The consultant with her side's facts: the Decide dialog lists the
+        candidates by it."""
+        for side in self:
+            # Not inside the call: the translation export evaluates its string arguments.
+            completeness = f"{side.completeness}%"
+            side.display_name = self.env._(
+                "%(consultant)s — information %(completeness)s, grade %(grade)s, "
+                "%(count)s follow-ups, next %(next)s",
+                consultant=side.user_id.name,
+                completeness=completeness,
+                grade=side.intent_grade_id.display_name or "—",
+                count=side.followup_count,
+                next=format_date(self.env, side.next_followup_date) or "—",
+            )
 
     @api.depends(
         "lead_id.contact_name",

@@ -63,7 +63,8 @@ registry.category("web_tour.tours").add("training_crm_auditor", {
             trigger: ".o_form_view .o_breadcrumb:contains('Audit Student')",
         },
         {
-            trigger: ".o_form_view:not(:has(button[name='action_decide']))",
+            trigger:
+                ".o_form_view:not(:has(button[name='action_decide'])):not(:has(button[name='action_open_decide']))",
         },
     ],
 });
