@@ -364,7 +364,7 @@ class CrmLead(models.Model):
             self._check_log_fields([vals])
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
-                self._log_direct_salesperson_change()
+                self._log_direct_salesperson_change(vals["user_id"])
         if "user_id" in vals and not vals["user_id"] and "claim_date" not in vals:
             # Back in the pool, the lead is nobody's claim: the next owner's
             # claim starts afresh (and counts towards their daily cap).
@@ -620,19 +620,19 @@ class CrmLead(models.Model):
             or user.has_group("training_crm.group_auditor")
         )
 
-    def _log_direct_salesperson_change(self):
+    def _log_direct_salesperson_change(self, user_id):
         """Owners change through Claim, Reassign, Hand Back and decisions, each
         saying why (they set `training_crm_owner_door`). Any other write of the
         salesperson, a Sales Administrator's form or an RPC call, says it was
-        made without a reason, on the message that tracks the change: no query
-        and no message of its own. In the company's language, as text for
-        everyone concerned (former and new owners, supervisors)."""
+        made without a reason, on the message that tracks the change: no message
+        of its own. In the former and new owners' language, as the wizard's reason."""
         if self.env.context.get("training_crm_owner_door") or self.env.context.get(
             "tracking_disable"
         ):
             return
+        owners = self.user_id | self.env["res.users"].browse(user_id or [])
         self._track_set_log_message(
-            self.with_context(lang=self._get_training_lang()).env._(
+            self.with_context(lang=self._get_training_lang(owners)).env._(
                 "Salesperson changed directly by %(user)s, without a reason.",
                 user=self.env.user.name,
             )
