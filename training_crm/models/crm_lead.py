@@ -336,6 +336,7 @@ class CrmLead(models.Model):
                 lead.id
                 and lead.user_id
                 and lead.active
+                and lead.probability < 100
                 and (is_supervisor or (is_consultant and lead.user_id == self.env.user))
             )
             lead.can_edit_salesperson = stock_salesperson or bool(is_supervisor and not lead.id)
@@ -603,12 +604,14 @@ class CrmLead(models.Model):
     def _check_hand_back_rights(self):
         """A consultant hands back their own leads, a supervisor any owned lead."""
         user = self.env.user
-        if user._is_training_supervisor():
-            return
-        if not user.has_group("training_crm.group_consultant") or any(
-            lead.user_id != user for lead in self
+        if not user._is_training_supervisor() and (
+            not user.has_group("training_crm.group_consultant")
+            or any(lead.user_id != user for lead in self)
         ):
             raise AccessError(self.env._("You can only hand back your own leads."))
+        if not all(lead._is_open() for lead in self):
+            # Won or lost: nobody could claim it from the pool.
+            raise UserError(self.env._("Only open leads go back to the pool."))
 
     @api.model
     def _is_salesperson_stock(self):

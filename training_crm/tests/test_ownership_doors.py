@@ -148,6 +148,10 @@ class TestHandBack(TrainingCrmCommon):
         self.assertEqual(self.lead_other.user_id, self.user_consultant_2)
         self._hand_back(self.lead_other, self.user_supervisor, "Consultant left")
         self.assertFalse(self.lead_other.user_id)
+        self.lead.action_set_won()
+        self.assertFalse(self.lead.with_user(self.user_consultant).can_hand_back)
+        with self.assertRaisesRegex(UserError, "Only open leads"):
+            self.lead.with_user(self.user_consultant).action_hand_back()
 
     def test_hand_back_without_email(self):
         self.user_consultant.partner_id.email = False
