@@ -201,6 +201,15 @@ class TestClaimAndReassignDoors(TrainingCrmCommon):
             with self.assertRaisesRegex(UserError, "not a consultant of the leads' team"):
                 record.action_reassign()
         self.assertEqual(self.lead.user_id, self.user_consultant)
+        self.lead.team_id = False
+        record = (
+            self.env["training.crm.lead.reassign"]
+            .with_user(self.user_supervisor)
+            .create({"lead_ids": self.lead.ids, "user_id": other_consultant.id, "reason": "x"})
+        )
+        self.assertNotIn(self.user_auditor, record.allowed_user_ids)
+        record.action_reassign()
+        self.assertEqual(self.lead.user_id, other_consultant, "a lead of no team: any consultant")
 
     def test_reassigned_claim_is_not_the_new_owners(self):
         self.lead_pool.with_user(self.user_consultant).action_claim()

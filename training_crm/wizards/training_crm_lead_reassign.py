@@ -29,8 +29,12 @@ class TrainingCrmLeadReassign(models.TransientModel):
             .users.filtered(lambda user: not user.share)
         )
         for wizard in self:
-            members = wizard.lead_ids.sudo().team_id.member_ids
-            wizard.allowed_user_ids = members & consultants
+            leads = wizard.lead_ids.sudo()
+            if leads and all(lead.team_id for lead in leads):
+                wizard.allowed_user_ids = leads.team_id.member_ids & consultants
+            else:
+                # A lead of no team: any consultant may take it.
+                wizard.allowed_user_ids = consultants
 
     def action_reassign(self):
         self.ensure_one()
