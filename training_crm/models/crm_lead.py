@@ -230,13 +230,21 @@ class CrmLead(models.Model):
             lead.collision_user_id = owner if owner != lead.user_id else False
 
     def _search_collision_user_id(self, operator, value):
-        # collision_lead_id is for supervisors: filter by it as superuser, the
-        # leads found still go through the user's own rules.
-        query = (
-            self.sudo()
-            .with_context(active_test=False)
-            ._search([("collision_lead_id.user_id", operator, value)])
-        )
+        if operator in ("=", "!=") and not value:
+            # Set or not set: among the leads still kept apart, those whose owner is known.
+            query = self._search_collisions([("collision_lead_id.user_id", "!=", False)])
+            return [("id", "in" if operator == "!=" else "not in", query)]
+        return [
+            ("id", "in", self._search_collisions([("collision_lead_id.user_id", operator, value)]))
+        ]
+
+    @api.model
+    def _search_collisions(self, domain):
+        """The leads matching `domain` still kept apart from their person's
+        lead: its owner is not theirs. collision_lead_id is for supervisors:
+        filter by it as superuser, the leads found still go through the user's
+        own rules."""
+        query = self.sudo().with_context(active_test=False)._search(domain)
         query.add_where(
             SQL(
                 "%s IS DISTINCT FROM (SELECT other.user_id FROM crm_lead other "
@@ -245,7 +253,7 @@ class CrmLead(models.Model):
                 SQL.identifier(query.table, "collision_lead_id"),
             )
         )
-        return [("id", "in", query)]
+        return query
 
     @api.depends("dispute_ids.state")
     def _compute_in_dispute(self):

@@ -241,10 +241,9 @@ class TestClaimAndReassignDoors(TrainingCrmCommon):
             .with_user(self.user_consultant)
             .search([("collision_user_id", "!=", False)]),
         )
-        self.assertEqual(
-            self.env["crm.lead"]
-            .with_user(self.user_supervisor)
-            .search([("collision_user_id", "=", self.user_consultant.id)])
-            .filtered(lambda lead: lead == flagged),
-            self.env["crm.lead"],
+        as_supervisor = self.env["crm.lead"].with_user(self.user_supervisor)
+        self.assertNotIn(
+            flagged, as_supervisor.search([("collision_user_id", "=", self.user_consultant.id)])
         )
+        self.assertIn(flagged, as_supervisor.search([("collision_user_id", "=", False)]))
+        self.assertIn(self.lead_pool, as_supervisor.search([("collision_user_id", "=", False)]))
