@@ -20,6 +20,7 @@
         "views/training_crm_dispute_views.xml",
         "views/training_crm_grade_history_views.xml",
         "wizards/training_crm_lead_reassign_views.xml",
+        "wizards/training_crm_lead_hand_back_views.xml",
         "views/crm_lead_views.xml",
         "views/training_crm_menus.xml",
         "views/res_config_settings_views.xml",

@@ -163,6 +163,8 @@ class CrmLead(models.Model):
     # What the current user may do, for the views
     can_claim = fields.Boolean(compute="_compute_training_rights")
     can_reassign = fields.Boolean(compute="_compute_training_rights")
+    can_hand_back = fields.Boolean(compute="_compute_training_rights")
+    can_edit_salesperson = fields.Boolean(compute="_compute_training_rights")
 
     def init(self):
         res = super().init()
@@ -219,23 +221,39 @@ class CrmLead(models.Model):
             numbers = [number for number in numbers if number and number != lead.phone_sanitized]
             lead.phone_other_sanitized = numbers[0] if numbers else False
 
-    @api.depends("collision_lead_id")
+    @api.depends("collision_lead_id", "user_id")
     def _compute_collision_user_id(self):
+        """Nobody collides with themselves: once both leads have the same owner
+        (a reassignment, a decision), the lead is no longer kept apart."""
         for lead in self:
-            lead.collision_user_id = lead.collision_lead_id.user_id
+            owner = lead.collision_lead_id.user_id
+            lead.collision_user_id = owner if owner != lead.user_id else False
 
     def _search_collision_user_id(self, operator, value):
-        # collision_lead_id is for supervisors: filter by it as superuser, the
-        # leads found still go through the user's own rules.
+        if operator in ("=", "!=") and not value:
+            # Set or not set: among the leads still kept apart, those whose owner is known.
+            query = self._search_collisions([("collision_lead_id.user_id", "!=", False)])
+            return [("id", "in" if operator == "!=" else "not in", query)]
         return [
-            (
-                "id",
-                "in",
-                self.sudo()
-                .with_context(active_test=False)
-                ._search([("collision_lead_id.user_id", operator, value)]),
-            )
+            ("id", "in", self._search_collisions([("collision_lead_id.user_id", operator, value)]))
         ]
+
+    @api.model
+    def _search_collisions(self, domain):
+        """The leads matching `domain` still kept apart from their person's
+        lead: its owner is not theirs. collision_lead_id is for supervisors:
+        filter by it as superuser, the leads found still go through the user's
+        own rules."""
+        query = self.sudo().with_context(active_test=False)._search(domain)
+        query.add_where(
+            SQL(
+                "%s IS DISTINCT FROM (SELECT other.user_id FROM crm_lead other "
+                "WHERE other.id = %s)",
+                SQL.identifier(query.table, "user_id"),
+                SQL.identifier(query.table, "collision_lead_id"),
+            )
+        )
+        return query
 
     @api.depends("dispute_ids.state")
     def _compute_in_dispute(self):
@@ -315,9 +333,21 @@ class CrmLead(models.Model):
     def _compute_training_rights(self):
         is_consultant = self.env.user.has_group("training_crm.group_consultant")
         is_supervisor = self.env.user._is_training_supervisor()
+        # Sales Administrators and sales users without a Training CRM role keep
+        # stock CRM's Salesperson field; supervisors pick the first owner of a
+        # new lead, after which owners change only through the acts' doors.
+        stock_salesperson = self._is_salesperson_stock()
         for lead in self:
             lead.can_claim = bool(is_consultant and lead.id and not lead.user_id and lead.active)
             lead.can_reassign = bool(is_supervisor and lead.id)
+            lead.can_hand_back = bool(
+                lead.id
+                and lead.user_id
+                and lead.active
+                and lead.probability < 100
+                and (is_supervisor or (is_consultant and lead.user_id == self.env.user))
+            )
+            lead.can_edit_salesperson = stock_salesperson or bool(is_supervisor and not lead.id)
 
     # ------------------------------------------------------------
     # ORM
@@ -343,6 +373,11 @@ class CrmLead(models.Model):
             self._check_log_fields([vals])
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
+                self._log_direct_salesperson_change(vals["user_id"])
+        if "user_id" in vals and not vals["user_id"] and "claim_date" not in vals:
+            # Back in the pool, the lead is nobody's claim: the next owner's
+            # claim starts afresh (and counts towards their daily cap).
+            vals = dict(vals, claim_date=False)
         old_grades = (
             {lead.id: lead.intent_grade_id for lead in self} if "intent_grade_id" in vals else None
         )
@@ -492,7 +527,16 @@ class CrmLead(models.Model):
             )
         self._check_claim_limit()
         self._claim_for(self.env.user)
-        return True
+        # Claimed from a card as from the form: say so, and show the lead as now owned.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": self.env._("%(lead)s is yours now.", lead=lead.display_name),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_dispute(self):
         self.ensure_one()
@@ -503,6 +547,17 @@ class CrmLead(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_lead_id": self.id, "default_origin": "manual"},
+        }
+
+    def action_hand_back(self):
+        self._check_hand_back_rights()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Back to Pool"),
+            "res_model": "training.crm.lead.hand.back",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_ids": self.ids},
         }
 
     def action_reassign(self):
@@ -565,6 +620,46 @@ class CrmLead(models.Model):
             raise AccessError(
                 self.env._("%(lead)s is in the pool: use Claim to take it.", lead=lead.display_name)
             )
+
+    def _check_hand_back_rights(self):
+        """A consultant hands back their own leads, a supervisor any owned lead."""
+        user = self.env.user
+        if not user._is_training_supervisor() and (
+            not user.has_group("training_crm.group_consultant")
+            or any(lead.user_id != user for lead in self)
+        ):
+            raise AccessError(self.env._("You can only hand back your own leads."))
+        if not all(lead._is_open() for lead in self):
+            # Won or lost: nobody could claim it from the pool.
+            raise UserError(self.env._("Only open leads go back to the pool."))
+
+    @api.model
+    def _is_salesperson_stock(self):
+        """Does the current user keep stock CRM's Salesperson field? Sales
+        Administrators, and sales users without a Training CRM role, do."""
+        user = self.env.user
+        return user.has_group("sales_team.group_sale_manager") or not (
+            user.has_group("training_crm.group_consultant")
+            or user.has_group("training_crm.group_auditor")
+        )
+
+    def _log_direct_salesperson_change(self, user_id):
+        """Owners change through Claim, Reassign, Hand Back and decisions, each
+        saying why (they set `training_crm_owner_door`). Any other write of the
+        salesperson, a Sales Administrator's form or an RPC call, says it was
+        made without a reason, on the message that tracks the change: no message
+        of its own. In the former and new owners' language, as the wizard's reason."""
+        if self.env.context.get("training_crm_owner_door") or self.env.context.get(
+            "tracking_disable"
+        ):
+            return
+        owners = self.user_id | self.env["res.users"].browse(user_id or [])
+        self._track_set_log_message(
+            self.with_context(lang=self._get_training_lang(owners)).env._(
+                "Salesperson changed directly by %(user)s, without a reason.",
+                user=self.env.user.name,
+            )
+        )
 
     def _check_claim_limit(self):
         limit = self._get_int_param("training_crm.claim_daily_limit", 0)
@@ -1092,6 +1187,28 @@ class CrmLead(models.Model):
             [self._get_open_domain(), [("user_id", "!=", False)], expression.OR(domains)]
         )
         return self.sudo().search(domain, order="id").ids
+
+    def _hand_back(self, reason):
+        """Back to the pool at its owner's or a supervisor's request: one note
+        per lead, in the former owner's language, says who and why; the
+        salesperson change is not tracked on top of it, and the claim is over."""
+        leads = self.sudo().filtered("user_id")
+        body_by_lang, bodies = {}, {}
+        for lead in leads:
+            lang = lead._get_training_lang(lead.user_id)
+            if lang not in body_by_lang:
+                env = self.with_context(lang=lang).env
+                body_by_lang[lang] = (
+                    env._("Handed back to the pool by %(user)s. Reason: %(reason)s")
+                    if reason
+                    else env._("Handed back to the pool by %(user)s.")
+                )
+            bodies[lead.id] = body_by_lang[lang] % {"user": self.env.user.name, "reason": reason}
+        if not leads:
+            return
+        leads._get_followup_activities().unlink()
+        leads.with_context(tracking_disable=True).write({"user_id": False, "claim_date": False})
+        leads._message_log_event(bodies, "training_crm.mt_lead_released")
 
     def _release_to_pool(self):
         """Back to the pool, one chatter message per lead that says so; the

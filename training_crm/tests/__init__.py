@@ -18,3 +18,4 @@ from . import test_phones
 from . import test_followup_cadence
 from . import test_grade_history
 from . import test_dispute_decide
+from . import test_ownership_doors

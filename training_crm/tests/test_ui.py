@@ -84,3 +84,28 @@ class TestUi(HttpCase):
         self.start_tour("/odoo", "training_crm_auditor", login="tour_auditor")
         self.assertEqual(lead.user_id, consultant)
         self.assertEqual(lead.followup_ids.note, "Audit note")
+
+    def test_claim_from_card_and_hand_back_tour(self):
+        consultant = new_test_user(
+            self.env,
+            login="tour_card_claimer",
+            name="Tour Card Claimer",
+            groups="training_crm.group_consultant",
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Tour Card Campus",
+                "crm_team_member_ids": [Command.create({"user_id": consultant.id})],
+            }
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Tour Pool Card", "type": "opportunity", "user_id": False, "team_id": team.id}
+        )
+        self.start_tour(
+            "/odoo/action-crm.crm_lead_action_pipeline",
+            "training_crm_claim_card_hand_back",
+            login="tour_card_claimer",
+        )
+        self.assertFalse(lead.user_id)
+        self.assertFalse(lead.claim_date)
+        self.assertIn("Parent moved to another city", lead.message_ids[0].body)

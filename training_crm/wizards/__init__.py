@@ -1,2 +1,3 @@
 from . import training_crm_lead_reassign
 from . import training_crm_dispute_decide
+from . import training_crm_lead_hand_back
