@@ -159,6 +159,11 @@ class CrmLead(models.Model):
         search="_search_followup_overdue",
         string="Follow-up Overdue",
     )
+    followup_due_today = fields.Boolean(
+        compute="_compute_followup_overdue",
+        search="_search_followup_due_today",
+        string="Follow-up Due Today",
+    )
 
     # What the current user may do, for the views
     can_claim = fields.Boolean(compute="_compute_training_rights")
@@ -295,9 +300,9 @@ class CrmLead(models.Model):
     def _compute_followup_overdue(self):
         today = self._get_training_today()
         for lead in self:
-            lead.followup_overdue = bool(
-                lead._is_open() and lead.next_followup_date and lead.next_followup_date < today
-            )
+            planned = lead._is_open() and lead.next_followup_date
+            lead.followup_overdue = bool(planned and planned < today)
+            lead.followup_due_today = bool(planned and planned == today)
 
     def _search_followup_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -309,6 +314,18 @@ class CrmLead(models.Model):
             ]
         )
         return overdue if (operator == "=") == value else ["!", *overdue]
+
+    def _search_followup_due_today(self, operator, value):
+        """Due on the acting user's local today (see _get_training_today)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on follow-ups due today."))
+        due = expression.AND(
+            [
+                self._get_open_domain(),
+                [("next_followup_date", "=", self._get_training_today())],
+            ]
+        )
+        return due if (operator == "=") == value else ["!", *due]
 
     @api.depends("user_id", "active", "probability")
     @api.depends_context("uid")

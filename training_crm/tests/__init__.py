@@ -17,3 +17,4 @@ from . import test_invalidation
 from . import test_phones
 from . import test_followup_cadence
 from . import test_grade_history
+from . import test_glance
