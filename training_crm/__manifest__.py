@@ -24,6 +24,7 @@
         "views/training_crm_menus.xml",
         "views/res_config_settings_views.xml",
         "views/training_crm_invalidation_views.xml",
+        "views/training_crm_glance_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

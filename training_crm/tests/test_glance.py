@@ -5,6 +5,7 @@ from lxml import etree
 
 from odoo.osv import expression
 from odoo.tests import tagged, users
+from odoo.tools.safe_eval import safe_eval
 
 from .common import TrainingCrmCommon
 
@@ -101,3 +102,147 @@ class TestGlance(TrainingCrmCommon):
                 [[("user_id", "=", self.user_consultant.id)], [("followup_overdue", "=", True)]]
             )
             self.assertEqual(Lead.search(domain), self.lead)
+
+    # ------------------------------------------------------------
+    # Landing pages: My Day, Supervision
+    # ------------------------------------------------------------
+
+    def _home(self, user):
+        return self.env["crm.team"].with_user(user).action_training_home()
+
+    def _my_day(self, user):
+        """The leads My Day lists for `user`, in its list's order."""
+        action = self.env.ref("training_crm.crm_lead_action_my_day")
+        domain = safe_eval(action.domain, {"uid": user.id})
+        order = self.env.ref("training_crm.crm_lead_view_list_my_day")
+        order = etree.fromstring(order.arch).get("default_order")
+        return self.env["crm.lead"].with_user(user).search(domain, order=order)
+
+    def test_crm_opens_on_each_roles_page(self):
+        self.assertEqual(
+            self.env.ref("crm.crm_menu_root").action.xml_id, "training_crm.action_training_home"
+        )
+        self.assertEqual(self._home(self.user_consultant)["res_model"], "crm.lead")
+        self.assertEqual(self._home(self.user_consultant)["name"], "My Day")
+        self.assertEqual(self._home(self.user_supervisor)["res_model"], "crm.team")
+        # Sales Administrators keep stock CRM's pipeline.
+        stock = self.env["crm.team"].with_user(self.user_manager).action_your_pipeline()
+        self.assertEqual(self._home(self.user_manager)["id"], stock["id"])
+
+    def test_my_day_overdue_first_then_today_then_grade_s(self):
+        lead = self.env["crm.lead"]
+        with freeze_time("2026-03-10 02:00"):  # the 10th in Shanghai
+            overdue, today, grade_s, later = lead.create(
+                [
+                    {"name": name, "user_id": self.user_consultant.id, "team_id": self.team.id}
+                    for name in ("Overdue", "Today", "Grade S", "Later")
+                ]
+            )
+            grade_s.intent_grade_id = self.grade_s
+            (overdue | today | grade_s | later).write({"next_followup_date": date(2026, 3, 20)})
+            overdue.next_followup_date = date(2026, 3, 2)
+            today.next_followup_date = date(2026, 3, 10)
+            grade_s.next_followup_date = date(2026, 3, 11)
+            self.lead_other.next_followup_date = date(2026, 3, 2)  # not mine
+            self.lead.next_followup_date = date(2026, 3, 20)  # grade B, later
+            self.assertEqual(
+                self._my_day(self.user_consultant).ids, [overdue.id, today.id, grade_s.id]
+            )
+            overdue.action_set_won_rainbowman()
+            self.assertEqual(self._my_day(self.user_consultant).ids, [today.id, grade_s.id])
+        with freeze_time("2026-03-20 02:00"):
+            self.assertIn(later, self._my_day(self.user_consultant), "due that day")
+
+    def test_supervision_counters(self):
+        other_team = self.env["crm.team"].create({"name": "Other Campus"})
+        self.env["crm.lead"].create(
+            {"name": "Elsewhere", "team_id": other_team.id, "next_followup_date": "2026-03-01"}
+        )
+        with freeze_time("2026-03-10 02:00"):  # a Tuesday
+            (self.lead | self.lead_other).next_followup_date = date(2026, 3, 2)
+            self.env["training.crm.dispute"].create({"lead_id": self.lead.id, "reason": "Mine"})
+            self._log(
+                self.lead_pool,
+                "competitor",
+                user=self.user_consultant,
+                competitor_contract_end=date(2026, 9, 1),
+            )
+            won = self.env["crm.lead"].create(
+                {"name": "Won", "user_id": self.user_consultant.id, "team_id": self.team.id}
+            )
+            won.action_set_won_rainbowman()
+            teams = (self.team | other_team).with_user(self.user_supervisor)
+            self.assertEqual(
+                [
+                    (
+                        t.training_dispute_count,
+                        t.training_overdue_count,
+                        t.training_invalidation_count,
+                        t.training_won_count,
+                    )
+                    for t in teams
+                ],
+                [(1, 2, 1, 1), (0, 1, 0, 0)],
+            )
+            action = (
+                teams[0]
+                .with_context(training_counter="training_overdue_count")
+                .action_training_open_counter()
+            )
+            self.assertEqual(
+                self.env["crm.lead"].with_user(self.user_supervisor).search(action["domain"]),
+                self.lead | self.lead_other,
+            )
+            self.assertEqual(action["context"]["group_by"], ["user_id"])
+        with freeze_time("2026-04-01 02:00"):
+            teams.invalidate_recordset()
+            self.assertEqual(teams[0].training_won_count, 0, "a new month")
+            self.assertEqual(teams[0].training_invalidation_count, 0, "a new week")
+
+    @users("tc_supervisor")
+    def test_supervision_counts_in_few_queries(self):
+        """The dashboard's counters: a query each, whatever the number of teams."""
+        spec = {
+            fname: {}
+            for fname in (
+                "name",
+                "training_dispute_count",
+                "training_overdue_count",
+                "training_invalidation_count",
+                "training_won_count",
+            )
+        }
+        Team = self.env["crm.team"]
+        Team.browse(self.team.id).web_read(spec)  # warm the caches of rules and parameters
+        teams = Team.sudo().create([{"name": f"Campus {i}"} for i in range(5)])
+        teams = Team.browse((teams | self.team).ids)
+        self.env.invalidate_all()
+        with self.assertQueryCount(tc_supervisor=11):
+            teams.web_read(spec)
+
+    @users("tc_consultant")
+    def test_my_day_lists_in_few_queries(self):
+        """My Day's list costs the same few queries for 2 leads or 20."""
+        Lead = self.env["crm.lead"]
+        view = self.env.ref("training_crm.crm_lead_view_list_my_day")
+        fields_spec = Lead.get_views([(view.id, "list")])["models"]["crm.lead"]["fields"]
+        spec = {
+            fname: {"fields": {"display_name": {}}} if Lead._fields[fname].relational else {}
+            for fname in fields_spec
+            if fname != "activity_ids"
+        }
+        action = self.env.ref("training_crm.crm_lead_action_my_day").sudo()
+        domain = safe_eval(action.domain, {"uid": self.env.uid})
+        order = etree.fromstring(view.arch).get("default_order")
+        Lead.sudo().create(
+            [
+                {"name": f"Due {i}", "user_id": self.env.uid, "next_followup_date": "2026-03-09"}
+                for i in range(20)
+            ]
+        )
+        with freeze_time("2026-03-10 02:00"):
+            Lead.web_search_read(domain, spec, order=order)  # warm the caches
+            self.env.invalidate_all()
+            with self.assertQueryCount(tc_consultant=9):
+                result = Lead.web_search_read(domain, spec, order=order)
+        self.assertGreaterEqual(result["length"], 20)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -84,3 +86,27 @@ class TestUi(HttpCase):
         self.start_tour("/odoo", "training_crm_auditor", login="tour_auditor")
         self.assertEqual(lead.user_id, consultant)
         self.assertEqual(lead.followup_ids.note, "Audit note")
+
+    def test_my_day_tour(self):
+        """A consultant's CRM opens on My Day: overdue first, then due today."""
+        consultant = new_test_user(
+            self.env,
+            login="tour_my_day",
+            tz="Asia/Shanghai",
+            groups="training_crm.group_consultant",
+        )
+        Lead = self.env["crm.lead"]
+        today = Lead.with_user(consultant)._get_training_today()
+        for name, days in (("Glance Later", 5), ("Glance Today", 0), ("Glance Overdue", -3)):
+            Lead.create(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "user_id": consultant.id,
+                    "next_followup_date": today + timedelta(days=days),
+                }
+            )
+        self.assertEqual(
+            self.env["crm.team"].with_user(consultant).action_training_home()["path"], "my-day"
+        )
+        self.start_tour("/odoo/my-day", "training_crm_my_day", login="tour_my_day")

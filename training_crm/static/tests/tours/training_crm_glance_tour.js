@@ -1,0 +1,29 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("training_crm_my_day", {
+    steps: () => [
+        {
+            content: "My Day lists the overdue lead first",
+            trigger: ".o_list_view .o_data_row:first-child td[name='name']:contains('Glance Overdue')",
+        },
+        {
+            content: "then the lead due today",
+            trigger: ".o_list_view .o_data_row:nth-child(2) td[name='name']:contains('Glance Today')",
+        },
+        {
+            content: "Open the filters",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Keep what is due today",
+            trigger: ".o_filter_menu .o-dropdown-item:contains('Due Today')",
+            run: "click",
+        },
+        {
+            content: "Only the lead due today is left",
+            trigger:
+                ".o_list_view:not(:has(.o_data_row:contains('Glance Overdue'))) .o_data_row td[name='name']:contains('Glance Today')",
+        },
+    ],
+});
