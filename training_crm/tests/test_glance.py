@@ -246,3 +246,54 @@ class TestGlance(TrainingCrmCommon):
             with self.assertQueryCount(tc_consultant=9):
                 result = Lead.web_search_read(domain, spec, order=order)
         self.assertGreaterEqual(result["length"], 20)
+
+    # ------------------------------------------------------------
+    # Cards
+    # ------------------------------------------------------------
+
+    def test_failed_attempt_dots(self):
+        """●●○: two failed attempts out of the three that make the lead invalid."""
+        self.env["ir.config_parameter"].sudo().set_param("training_crm.invalid_after_attempts", "3")
+        lead = self.lead.with_user(self.user_consultant)
+        self.assertFalse(lead.failed_attempt_dots)
+        with freeze_time("2026-03-09 02:00"):
+            self._log(self.lead, "no_answer")
+        with freeze_time("2026-03-10 02:00"):
+            self._log(self.lead, "no_answer")
+        self.assertEqual(lead.failed_attempt_count, 2)
+        self.assertEqual(lead.failed_attempt_dots, "●●○")
+        self.env["ir.config_parameter"].sudo().set_param("training_crm.invalid_after_attempts", "0")
+        lead.invalidate_recordset(["failed_attempt_dots"])
+        self.assertEqual(lead.failed_attempt_dots, "●●", "no limit: no hollow dots")
+
+    def test_card_reads_grade_colour_and_collision_owner(self):
+        """A consultant's card shows the grade in its colour and who already
+        follows the person (撞单), without reading the other consultant's lead."""
+        duplicate = (
+            self.env["crm.lead"]
+            .with_user(self.user_consultant_2)
+            .create({"name": "Same person", "phone": self.lead.phone, "team_id": self.team.id})
+        )
+        self.assertEqual(duplicate.collision_user_id, self.user_consultant)
+        card = duplicate.web_read(
+            {
+                "intent_grade_color": {},
+                "collision_user_id": {"fields": {"display_name": {}}},
+                "has_collision": {},
+                "user_id": {"fields": {"display_name": {}}},
+            }
+        )[0]
+        self.assertEqual(card["collision_user_id"]["id"], self.user_consultant.id)
+        self.assertTrue(card["has_collision"])
+        self.assertFalse(self.lead.with_user(self.user_consultant).has_collision)
+        self.assertEqual(card["user_id"]["id"], self.user_consultant_2.id)
+        graded = self.lead.with_user(self.user_consultant)
+        self.assertEqual(
+            graded.web_read({"intent_grade_color": {}})[0]["intent_grade_color"],
+            self.grade_b.color,
+        )
+        kanban = self.env["crm.lead"].with_user(self.user_consultant).get_views([(False, "kanban")])
+        arch = kanban["views"]["kanban"]["arch"]
+        self.assertIn("o_tag_color_", arch)
+        self.assertIn("failed_attempt_dots", arch)
+        self.assertIn("many2one_avatar_user", arch)

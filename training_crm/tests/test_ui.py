@@ -109,4 +109,4 @@ class TestUi(HttpCase):
         self.assertEqual(
             self.env["crm.team"].with_user(consultant).action_training_home()["path"], "my-day"
         )
-        self.start_tour("/odoo/my-day", "training_crm_my_day", login="tour_my_day")
+        self.start_tour("/odoo", "training_crm_my_day", login="tour_my_day")

@@ -3,6 +3,16 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("training_crm_my_day", {
     steps: () => [
         {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open CRM",
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        {
             content: "My Day lists the overdue lead first",
             trigger: ".o_list_view .o_data_row:first-child td[name='name']:contains('Glance Overdue')",
         },
