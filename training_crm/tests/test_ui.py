@@ -110,3 +110,15 @@ class TestUi(HttpCase):
             self.env["crm.team"].with_user(consultant).action_training_home()["path"], "my-day"
         )
         self.start_tour("/odoo", "training_crm_my_day", login="tour_my_day")
+
+    def test_forbidden_lead_tour(self):
+        """A link to another consultant's lead does not silently land on the
+        pipeline: the consultant is told they may not open it."""
+        new_test_user(self.env, login="tour_forbidden", groups="training_crm.group_consultant")
+        owner = new_test_user(self.env, login="tour_owner", groups="training_crm.group_consultant")
+        lead = self.env["crm.lead"].create(
+            {"name": "Forbidden Lead", "type": "opportunity", "user_id": owner.id}
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_forbidden_lead", login="tour_forbidden"
+        )

@@ -37,3 +37,12 @@ registry.category("web_tour.tours").add("training_crm_my_day", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("training_crm_forbidden_lead", {
+    steps: () => [
+        {
+            content: "Opening a lead one may not read says so",
+            trigger: ".o_notification:contains('You may not open this lead')",
+        },
+    ],
+});
