@@ -106,6 +106,16 @@ class TestUi(HttpCase):
                     "next_followup_date": today + timedelta(days=days),
                 }
             )
+        today_lead = Lead.search([("name", "=", "Glance Today")])
+        today_lead.write(
+            {
+                "intent_grade_id": self.env.ref("training_crm.grade_a").id,
+                "collision_lead_id": Lead.search([("name", "=", "Glance Later")]).id,
+                "failed_attempt_count": 1,
+                "next_followup_date": today,
+            }
+        )
+        self.assertEqual(today_lead.with_user(consultant).failed_attempt_dots, "●○○")
         self.assertEqual(
             self.env["crm.team"].with_user(consultant).action_training_home()["path"], "my-day"
         )

@@ -35,6 +35,20 @@ registry.category("web_tour.tours").add("training_crm_my_day", {
             trigger:
                 ".o_list_view:not(:has(.o_data_row:contains('Glance Overdue'))) .o_data_row td[name='name']:contains('Glance Today')",
         },
+        {
+            content: "Switch to the cards",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The card shows the grade in its colour, the collision and the failed attempts",
+            trigger:
+                ".o_kanban_record:contains('Glance Today') .o_tag.o_tag_color_2:contains('within two weeks') ~ .badge:contains('Collision')",
+        },
+        {
+            trigger:
+                ".o_kanban_record:contains('Glance Today') span[title='Failed attempts in a row']:contains('●○○')",
+        },
     ],
 });
 
