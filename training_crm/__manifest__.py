@@ -26,6 +26,7 @@
         "views/res_config_settings_views.xml",
         "views/training_crm_invalidation_views.xml",
         "wizards/training_crm_dispute_decide_views.xml",
+        "views/training_crm_glance_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

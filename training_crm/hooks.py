@@ -23,3 +23,7 @@ def uninstall_hook(env):
         rule = env.ref(xmlid, raise_if_not_found=False)
         if rule:
             rule.domain_force = STOCK_PERSONAL_LEAD_RULE
+    # The CRM app opens on stock CRM's first menu again, not on our role pages.
+    root = env.ref("crm.crm_menu_root", raise_if_not_found=False)
+    if root:
+        root.action = False

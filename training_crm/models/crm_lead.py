@@ -25,6 +25,7 @@ LOG_FIELDS = (
     "failed_attempt_reset_date",
     "claim_date",
     "collision_lead_id",
+    "has_collision",
 )
 # Leads the protection cron releases per batch; a call commits each batch
 # (outside tests) and stays well inside a prefork server's cron time limit.
@@ -50,6 +51,7 @@ class CrmLead(models.Model):
         ondelete="restrict",
         help="How soon the person is expected to enrol (S: within 7 days … D: just looking).",
     )
+    intent_grade_color = fields.Integer(related="intent_grade_id.color", string="Grade Colour")
     intent_grade_code = fields.Char(
         compute="_compute_intent_grade_code",
         inverse="_inverse_intent_grade_code",
@@ -105,6 +107,16 @@ class CrmLead(models.Model):
         search="_search_collision_user_id",
         string="Person Owned By",
     )
+    # Stored, from the lead's own column: cards show the 撞单 badge with their
+    # own query, where collision_user_id would cost a read of collision_lead_id.
+    has_collision = fields.Boolean(
+        compute="_compute_has_collision",
+        store=True,
+        precompute=True,
+        compute_sudo=True,
+        string="Collision",
+        help="The person was already followed by another consultant when this lead was created.",
+    )
     dispute_ids = fields.Many2many(
         "training.crm.dispute",
         "training_crm_dispute_lead_rel",
@@ -136,6 +148,12 @@ class CrmLead(models.Model):
         "since the last restore; attempts on the same local day count once unless "
         "configured otherwise. At the configured number, the lead becomes invalid (lost).",
     )
+    failed_attempt_dots = fields.Char(
+        compute="_compute_failed_attempt_dots",
+        string="Failed Attempts",
+        help="Failed attempts in a row out of those that make the lead invalid: "
+        "●●○ is two of three.",
+    )
     invalidation_ids = fields.One2many(
         "training.crm.invalidation", "lead_id", string="Invalidations", readonly=True
     )
@@ -158,6 +176,11 @@ class CrmLead(models.Model):
         compute="_compute_followup_overdue",
         search="_search_followup_overdue",
         string="Follow-up Overdue",
+    )
+    followup_due_today = fields.Boolean(
+        compute="_compute_followup_overdue",
+        search="_search_followup_due_today",
+        string="Follow-up Due Today",
     )
 
     # What the current user may do, for the views
@@ -229,6 +252,11 @@ class CrmLead(models.Model):
             owner = lead.collision_lead_id.user_id
             lead.collision_user_id = owner if owner != lead.user_id else False
 
+    @api.depends("collision_lead_id")
+    def _compute_has_collision(self):
+        for lead in self:
+            lead.has_collision = bool(lead.collision_lead_id)
+
     def _search_collision_user_id(self, operator, value):
         if operator in ("=", "!=") and not value:
             # Set or not set: among the leads still kept apart, those whose owner is known.
@@ -278,6 +306,17 @@ class CrmLead(models.Model):
                 len(set(streak.mapped("local_date"))) if count_days else len(streak)
             )
 
+    @api.depends("failed_attempt_count")
+    def _compute_failed_attempt_dots(self):
+        """A card's gauge of failed attempts: one dot an attempt, hollow ones
+        for those left before the lead becomes invalid (none when no limit)."""
+        limit = self.env["training.crm.followup"]._get_invalid_after_attempts()
+        for lead in self:
+            count = lead.failed_attempt_count
+            lead.failed_attempt_dots = (
+                "●" * count + "○" * max(limit - count, 0) if count > 0 else False
+            )
+
     @api.depends("followup_ids.date", "followup_ids.next_date")
     def _compute_next_followup_date(self):
         """The last follow-up plans the next one. A new lead is due at once
@@ -313,9 +352,9 @@ class CrmLead(models.Model):
     def _compute_followup_overdue(self):
         today = self._get_training_today()
         for lead in self:
-            lead.followup_overdue = bool(
-                lead._is_open() and lead.next_followup_date and lead.next_followup_date < today
-            )
+            planned = lead._is_open() and lead.next_followup_date
+            lead.followup_overdue = bool(planned and planned < today)
+            lead.followup_due_today = bool(planned and planned == today)
 
     def _search_followup_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -327,6 +366,18 @@ class CrmLead(models.Model):
             ]
         )
         return overdue if (operator == "=") == value else ["!", *overdue]
+
+    def _search_followup_due_today(self, operator, value):
+        """Due on the acting user's local today (see _get_training_today)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on follow-ups due today."))
+        due = expression.AND(
+            [
+                self._get_open_domain(),
+                [("next_followup_date", "=", self._get_training_today())],
+            ]
+        )
+        return due if (operator == "=") == value else ["!", *due]
 
     @api.depends("user_id", "active", "probability")
     @api.depends_context("uid")

@@ -1,10 +1,117 @@
+from datetime import datetime, time, timedelta
+
+import pytz
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class CrmTeam(models.Model):
     _inherit = "crm.team"
+
+    # Supervision dashboard (the supervisor's landing page)
+    training_dispute_count = fields.Integer(
+        compute="_compute_training_dashboard", string="Open Disputes"
+    )
+    training_overdue_count = fields.Integer(
+        compute="_compute_training_dashboard", string="Overdue Follow-ups"
+    )
+    training_invalidation_count = fields.Integer(
+        compute="_compute_training_dashboard", string="Invalidations This Week"
+    )
+    training_won_count = fields.Integer(
+        compute="_compute_training_dashboard", string="Conversions This Month"
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends_context("uid", "tz")
+    def _compute_training_dashboard(self):
+        """Four counts of a page of teams: one grouped query each, counting
+        what the current user may read."""
+        counts = {
+            fname: dict(self.env[model]._read_group(domain, ["team_id"], ["__count"]))
+            for fname, model, domain in self._get_training_dashboard_domains()
+        }
+        for team in self:
+            for fname, by_team in counts.items():
+                team[fname] = by_team.get(team, 0)
+
+    def _get_training_dashboard_domains(self):
+        """(counter, model, domain) of each counter, on these teams."""
+        Lead = self.env["crm.lead"]
+        today = Lead._get_training_today()
+        week_start = self._get_training_utc_start(today - timedelta(days=today.weekday()))
+        month_start = self._get_training_utc_start(today.replace(day=1))
+        teams = [("team_id", "in", self.ids)]
+        return [
+            ("training_dispute_count", "training.crm.dispute", [*teams, ("state", "=", "open")]),
+            ("training_overdue_count", "crm.lead", [*teams, ("followup_overdue", "=", True)]),
+            (
+                "training_invalidation_count",
+                "training.crm.invalidation",
+                [*teams, ("date", ">=", week_start)],
+            ),
+            (
+                "training_won_count",
+                "crm.lead",
+                [*teams, ("probability", ">=", 100), ("date_closed", ">=", month_start)],
+            ),
+        ]
+
+    @api.model
+    def _get_training_utc_start(self, day):
+        """The UTC moment the acting user's local day starts (naive, as stored)."""
+        tz = self.env["crm.lead"]._get_training_tz()
+        start = tz.localize(datetime.combine(day, time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def action_training_home(self):
+        """The CRM app opens on each role's page: a consultant's day, a
+        supervisor's teams; Sales Administrators and other salesmen keep
+        stock CRM's pipeline."""
+        user = self.env.user
+        if user.has_group("training_crm.group_consultant") and not user.has_group(
+            "sales_team.group_sale_manager"
+        ):
+            xmlid = (
+                "training_crm.crm_team_action_supervision"
+                if user._is_training_supervisor()
+                else "training_crm.crm_lead_action_my_day"
+            )
+            return self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        return self.action_your_pipeline()
+
+    def action_training_open_counter(self):
+        """The leads, disputes or invalidations behind a counter of the card."""
+        self.ensure_one()
+        fname = self.env.context.get("training_counter")
+        counters = {
+            fname: (model, domain)
+            for fname, model, domain in self._get_training_dashboard_domains()
+        }
+        if fname not in counters:
+            return False
+        model, domain = counters[fname]
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self._fields[fname].get_description(self.env)["string"],
+            "res_model": model,
+            "domain": domain,
+            "views": [(False, "list"), (False, "form")],
+            "context": {"create": False},
+        }
+        if fname == "training_overdue_count":
+            # Overdue by consultant: who is behind, at a glance.
+            action["context"] = {"create": False, "group_by": ["user_id"]}
+        return action
 
     @api.model
     def _action_update_to_pipeline(self, action):

@@ -19,3 +19,4 @@ from . import test_followup_cadence
 from . import test_grade_history
 from . import test_dispute_decide
 from . import test_ownership_doors
+from . import test_glance

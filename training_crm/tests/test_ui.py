@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -109,3 +111,49 @@ class TestUi(HttpCase):
         self.assertFalse(lead.user_id)
         self.assertFalse(lead.claim_date)
         self.assertIn("Parent moved to another city", lead.message_ids[0].body)
+
+    def test_my_day_tour(self):
+        """A consultant's CRM opens on My Day: overdue first, then due today."""
+        consultant = new_test_user(
+            self.env,
+            login="tour_my_day",
+            tz="Asia/Shanghai",
+            groups="training_crm.group_consultant",
+        )
+        Lead = self.env["crm.lead"]
+        today = Lead.with_user(consultant)._get_training_today()
+        for name, days in (("Glance Later", 5), ("Glance Today", 0), ("Glance Overdue", -3)):
+            Lead.create(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "user_id": consultant.id,
+                    "next_followup_date": today + timedelta(days=days),
+                }
+            )
+        today_lead = Lead.search([("name", "=", "Glance Today")])
+        today_lead.write(
+            {
+                "intent_grade_id": self.env.ref("training_crm.grade_a").id,
+                "collision_lead_id": Lead.search([("name", "=", "Glance Later")]).id,
+                "failed_attempt_count": 1,
+                "next_followup_date": today,
+            }
+        )
+        self.assertEqual(today_lead.with_user(consultant).failed_attempt_dots, "●○○")
+        self.assertEqual(
+            self.env["crm.team"].with_user(consultant).action_training_home()["path"], "my-day"
+        )
+        self.start_tour("/odoo", "training_crm_my_day", login="tour_my_day")
+
+    def test_forbidden_lead_tour(self):
+        """A link to another consultant's lead does not silently land on the
+        pipeline: the consultant is told they may not open it."""
+        new_test_user(self.env, login="tour_forbidden", groups="training_crm.group_consultant")
+        owner = new_test_user(self.env, login="tour_owner", groups="training_crm.group_consultant")
+        lead = self.env["crm.lead"].create(
+            {"name": "Forbidden Lead", "type": "opportunity", "user_id": owner.id}
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_forbidden_lead", login="tour_forbidden"
+        )
