@@ -157,3 +157,46 @@ class TestUi(HttpCase):
         self.start_tour(
             f"/odoo/crm/{lead.id}", "training_crm_forbidden_lead", login="tour_forbidden"
         )
+
+    def test_settings_tour(self):
+        """An admin changes the rules' numbers in Settings > CRM > Training CRM."""
+        self.start_tour(
+            "/odoo/action-crm.crm_config_settings_action", "training_crm_settings", login="admin"
+        )
+        param = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(param.get_param("training_crm.invalid_after_attempts"), "4")
+        self.assertEqual(param.get_param("training_crm.invalid_require_two_channels"), "True")
+
+    def test_reassign_tour(self):
+        """A supervisor who is not a Sales Administrator reassigns through the
+        wizard, with a reason the lead's history keeps."""
+        supervisor = new_test_user(
+            self.env, login="tour_supervisor", groups="training_crm.group_supervisor"
+        )
+        owner, colleague = (
+            new_test_user(self.env, login=login, name=name, groups="training_crm.group_consultant")
+            for login, name in (
+                ("tour_owner_r", "Tour Owner"),
+                ("tour_colleague", "Tour Colleague"),
+            )
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Tour Reassign Campus",
+                "user_id": supervisor.id,
+                "crm_team_member_ids": [
+                    Command.create({"user_id": user.id}) for user in (owner, colleague)
+                ],
+            }
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Reassign",
+                "type": "opportunity",
+                "user_id": owner.id,
+                "team_id": team.id,
+            }
+        )
+        self.start_tour(f"/odoo/crm/{lead.id}", "training_crm_reassign", login="tour_supervisor")
+        self.assertEqual(lead.user_id, colleague)
+        self.assertIn("Owner on leave for a month", lead.message_ids[0].body)
