@@ -200,3 +200,43 @@ class TestUi(HttpCase):
         self.start_tour(f"/odoo/crm/{lead.id}", "training_crm_reassign", login="tour_supervisor")
         self.assertEqual(lead.user_id, colleague)
         self.assertIn("Owner on leave for a month", lead.message_ids[0].body)
+
+    def _my_day_log_tour(self, login, lang):
+        consultant = new_test_user(
+            self.env,
+            login=login,
+            tz="Asia/Shanghai",
+            lang=lang,
+            groups="training_crm.group_consultant",
+        )
+        Lead = self.env["crm.lead"]
+        today = Lead.with_user(consultant)._get_training_today()
+        overdue, _today_lead = Lead.create(
+            [
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "user_id": consultant.id,
+                    "intent_grade_id": self.env.ref("training_crm.grade_b").id,
+                    "next_followup_date": today + timedelta(days=days),
+                }
+                for name, days in (("Day Overdue", -2), ("Day Today", 0))
+            ]
+        )
+        self.start_tour("/odoo", "training_crm_my_day_log", login=login)
+        self.assertEqual(overdue.followup_ids.note, "Mother will visit on Saturday")
+        self.assertEqual(overdue.first_contact_user_id, consultant)
+        self.assertGreater(overdue.next_followup_date, today)
+
+    def test_my_day_log_tour(self):
+        """A consultant's day starts on My Day and logs from there (English)."""
+        self._my_day_log_tour("tour_day_en", "en_US")
+
+    def test_my_day_log_tour_zh_cn(self):
+        """The same day in Simplified Chinese: the tour finds its way by
+        structure, not by English words."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "training_crm")])._update_translations(
+            ["zh_CN"]
+        )
+        self._my_day_log_tour("tour_day_zh", "zh_CN")

@@ -60,3 +60,58 @@ registry.category("web_tour.tours").add("training_crm_forbidden_lead", {
         },
     ],
 });
+
+// A consultant's morning: CRM opens on My Day, the overdue lead first; she
+// calls, logs it in the dialog, and the lead leaves the overdue list.
+registry.category("web_tour.tours").add("training_crm_my_day_log", {
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open CRM: My Day",
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the overdue lead",
+            trigger: ".o_list_view .o_data_row:first-child td[name='name']:contains('Day Overdue')",
+            run: "click",
+        },
+        {
+            content: "Log Follow-up",
+            trigger: ".o_form_view button[name='action_log_followup']",
+            run: "click",
+        },
+        {
+            content: "The person answered",
+            trigger: ".modal div[name='outcome'] input[data-value='reached']",
+            run: "click",
+        },
+        {
+            content: "Write down what was said",
+            trigger: ".modal div[name='note'] textarea",
+            run: "edit Mother will visit on Saturday",
+        },
+        {
+            content: "Log it",
+            trigger: ".modal .modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The follow-up is in the lead's log",
+            trigger: ".o_form_view:not(:has(.modal)) div[name='followup_ids'] .o_data_row:contains('visit on Saturday')",
+        },
+        {
+            content: "Back to My Day",
+            trigger: ".o_breadcrumb .breadcrumb-item:first-child a",
+            run: "click",
+        },
+        {
+            content: "The lead is no longer overdue: the lead due today comes first",
+            trigger: ".o_list_view .o_data_row:first-child td[name='name']:contains('Day Today')",
+        },
+    ],
+});
