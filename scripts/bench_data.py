@@ -24,7 +24,7 @@ from odoo import Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, email_normalize
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
 ADDON_MODULES = "training_crm,training_crm_reports"
@@ -52,7 +52,15 @@ CHANNELS["online"] = 5
 # Outcome weights per attempt; competitor only closes a lead's history.
 OUTCOMES = {"reached": 66, "not_interested": 8, "no_answer": 21, "unreachable": 4, "competitor": 1}
 REACHED = ("reached", "not_interested", "competitor")
-FAILED = ("no_answer", "unreachable", "not_interested")
+# training_crm's invalidation rules (无效客户): FAILED attempts on INVALID_AFTER
+# distinct local days in a row (unreachable), "not interested" once INVALID_AFTER
+# follow-ups reached the person (no need), a competitor at once. A failed
+# attempt is retried after RETRY_DAYS at most; a new lead is due after
+# FIRST_DELAY_DAYS. Checked against the settings, as GRADE_DAYS.
+FAILED = ("no_answer", "unreachable")
+INVALID_AFTER = 3
+RETRY_DAYS = 1
+FIRST_DELAY_DAYS = 1
 GRADES = {"s": 5, "a": 15, "b": 30, "c": 30, "d": 20}
 # training_crm's grade data (gap between follow-ups, protection days), checked
 # against the records: stock gets the same dates without having grades.
@@ -261,6 +269,15 @@ class Generator:
             for code, grade in self.grades.items():
                 days = (grade.followup_gap_days, grade.protection_days)
                 assert days == GRADE_DAYS[code], f"grade {code} changed: update GRADE_DAYS"
+            lead_model = env["crm.lead"]
+            settings = (
+                env["training.crm.followup"]._get_invalid_after_attempts(),
+                lead_model._get_int_param("training_crm.retry_delay_days", 1),
+                lead_model._get_int_param("training_crm.first_followup_delay_days", 1),
+                lead_model._get_bool_param("training_crm.failed_attempts_count_days", True),
+            )
+            wanted = (INVALID_AFTER, RETRY_DAYS, FIRST_DELAY_DAYS, True)
+            assert settings == wanted, f"training_crm settings changed: {settings}"
         self.lost_reasons = {
             key: env.ref(f"training_crm.lost_reason_{key}").id if self.addon else None
             for key in ("competitor", "unreachable", "no_need")
@@ -310,17 +327,20 @@ class Generator:
         owned = [lead for lead in leads if lead["user"]]
         counts = Counter(rng.choice(range(len(owned))) for _ in range(self.n_followups))
         for index, lead in enumerate(owned):
-            lead["history"] = self.outcomes(counts[index])
-            last = lead["history"][-1] if lead["history"] else None
+            lead["history"] = history = self.outcomes(counts[index])
+            last = history[-1] if history else None
             streak = 0
-            for outcome in reversed(lead["history"]):
+            for outcome in reversed(history):
                 if outcome not in FAILED:
                     break
                 streak += 1
-            lead["lost"] = (
-                "competitor" if last == "competitor" else "unreachable" if streak >= 3 else None
-            )
-            if lead["lost"] == "unreachable" and any(o in REACHED for o in lead["history"][-3:]):
+            reached = sum(outcome in REACHED for outcome in history)
+            lead["lost"] = None
+            if last == "competitor":
+                lead["lost"] = "competitor"
+            elif last in FAILED and streak >= INVALID_AFTER:
+                lead["lost"] = "unreachable"  # date_lead puts them on distinct days
+            elif last == "not_interested" and reached >= INVALID_AFTER:
                 lead["lost"] = "no_need"
             lead["won"] = not lead["lost"] and rng.random() < 0.05
         candidates = [lead for lead in owned if not lead["lost"] and not lead["won"]]
@@ -333,18 +353,22 @@ class Generator:
         self.link_collisions()
 
     def outcomes(self, count):
-        """A history a consultant could have logged: three failures in a row or a
-        competitor end it (the lead is lost), so they come last if at all."""
-        history, streak = [], 0
+        """A history a consultant could have logged: what invalidates a lead (a
+        competitor, the third failure in a row, "not interested" from the third
+        contact that reached the person on) comes last if at all."""
+        history, streak, reached = [], 0, 0
         for position in range(count):
             weights = dict(OUTCOMES)
             if position < count - 1:
                 weights.pop("competitor")
-                if streak == 2:
+                if streak == INVALID_AFTER - 1:
                     for outcome in FAILED:
                         weights.pop(outcome)
+                if reached >= INVALID_AFTER - 1:
+                    weights.pop("not_interested")
             outcome = weighted(self.rng, weights)
             streak = streak + 1 if outcome in FAILED else 0
+            reached += outcome in REACHED
             history.append(outcome)
         return history
 
@@ -379,7 +403,19 @@ class Generator:
         offsets = sorted(rng.sample(range(1, int(span) + 1), count)) if count else []
         if offsets and not lead.get("idle") and not lead["lost"] and not lead["won"]:
             offsets[-1] = int(span)
-        lead["dates"] = [start + timedelta(seconds=offset) for offset in offsets]
+        lead["dates"] = dates = [start + timedelta(seconds=offset) for offset in offsets]
+        if lead["lost"] == "unreachable":
+            # Failed attempts count once a local day: the last ones a day apart
+            # at least (the time zone has no daylight saving time).
+            for k in range(len(dates) - 2, -1, -1):
+                step = (
+                    timedelta(days=1) if k >= len(dates) - INVALID_AFTER else timedelta(seconds=1)
+                )
+                dates[k] = min(dates[k], dates[k + 1] - step)
+            if dates[0] <= lead["open"]:
+                shift = lead["open"] - dates[0] + timedelta(minutes=1)
+                lead["open"] -= shift
+                lead["create"] -= shift
 
     def link_collisions(self):
         """撞单 as training_crm records it at creation: an earlier open lead of the
@@ -413,7 +449,7 @@ class Generator:
         addon_columns = [
             "intent_grade_id", "followup_count", "last_followup_date", "failed_attempt_count",
             "next_followup_date", "first_contact_date", "first_contact_user_id",
-            "collision_lead_id",
+            "collision_lead_id", "has_collision",
         ]  # fmt: skip
         rows = []
         manager = self.manager.id
@@ -442,6 +478,7 @@ class Generator:
                     self.grades[lead["grade"]].id if lead["grade"] else None,
                     lead["count"], lead["last"], lead["streak"], lead["next"],
                     lead["first_contact"], lead["first_contact_user"], lead["collision"],
+                    bool(lead["collision"]),
                 ]  # fmt: skip
             rows.append(row)
         columns = lead_columns + (addon_columns if self.addon else [])
@@ -455,28 +492,39 @@ class Generator:
         lead["followups"] = []
         for outcome, date in zip(history, dates, strict=True):
             regraded = self.rng.random() < 0.1  # drawn in both databases alike
-            local_day = fields.Datetime.context_timestamp(self.env["crm.lead"], date).date()
+            # The consultants' time zone is TZ, the context's.
+            local_day = self.local_day(date)
+            days = min(gap, RETRY_DAYS) if outcome in FAILED else gap
             lead["followups"].append(
                 {
                     "date": date,
+                    "local_day": local_day,
                     "outcome": outcome,
                     "grade": grade if regraded else None,
-                    "next": None if outcome == "competitor" else local_day + timedelta(days=gap),
+                    "next": None if outcome == "competitor" else local_day + timedelta(days=days),
                 }
             )
         lead["count"] = len(history)
         lead["last"] = dates[-1] if dates else None
-        streak = 0
-        for outcome in reversed(history):
-            if outcome not in FAILED:
+        streak_days = set()
+        for followup in reversed(lead["followups"]):
+            if followup["outcome"] not in FAILED:
                 break
-            streak += 1
-        lead["streak"] = streak
-        lead["next"] = lead["followups"][-1]["next"] if history else None
+            streak_days.add(followup["local_day"])
+        lead["streak"] = len(streak_days)  # attempts on the same local day count once
+        if history:
+            lead["next"] = lead["followups"][-1]["next"]
+        else:  # a new lead is due after the first follow-up delay (the grade's gap if sooner)
+            lead["next"] = self.local_day(lead["create"]) + timedelta(
+                days=min(FIRST_DELAY_DAYS, gap) if lead["grade"] else FIRST_DELAY_DAYS
+            )
         first = next((f for f in lead["followups"] if f["outcome"] in REACHED), None)
         lead["first_contact"] = first and first["date"]
         lead["first_contact_user"] = first and lead["user"]
         lead["write"] = lead["last"] or lead["open"] or lead["create"]
+
+    def local_day(self, date):
+        return fields.Datetime.context_timestamp(self.env["crm.lead"], date).date()
 
     def write_followups(self):
         self.cr.execute("SELECT COALESCE(MAX(id), 0) FROM training_crm_followup")
@@ -492,13 +540,14 @@ class Generator:
                         weighted(self.rng, CHANNELS), outcome, self.rng.choice(NOTES),
                         followup["next"], outcome in REACHED, outcome in FAILED, team,
                         self.company_id, followup["grade"] and followup["grade"].id,
+                        followup["local_day"],
                         followup["date"], followup["date"], lead["user"], lead["user"],
                     )
                 )  # fmt: skip
                 next_id += 1
         columns = [
             "id", "lead_id", "user_id", "date", "channel", "outcome", "note", "next_date",
-            "reached", "failed", "team_id", "company_id", "grade_id",
+            "reached", "failed", "team_id", "company_id", "grade_id", "local_date",
             "create_date", "write_date", "create_uid", "write_uid",
         ]  # fmt: skip
         copy_rows(self.cr, "training_crm_followup", columns, rows)
