@@ -27,6 +27,7 @@
         "views/training_crm_invalidation_views.xml",
         "wizards/training_crm_dispute_decide_views.xml",
         "views/training_crm_glance_views.xml",
+        "views/crm_lead_auditor_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -182,12 +182,19 @@ class CrmLead(models.Model):
         search="_search_followup_due_today",
         string="Follow-up Due Today",
     )
+    intent_grade_is_top = fields.Boolean(
+        compute="_compute_intent_grade_is_top",
+        search="_search_intent_grade_is_top",
+        string="Top Grade",
+        help="Graded with the first of the grades (S as shipped), whatever the school calls it.",
+    )
 
     # What the current user may do, for the views
-    can_claim = fields.Boolean(compute="_compute_training_rights")
-    can_reassign = fields.Boolean(compute="_compute_training_rights")
-    can_hand_back = fields.Boolean(compute="_compute_training_rights")
-    can_edit_salesperson = fields.Boolean(compute="_compute_training_rights")
+    # One compute each: a kanban card asks for two of them, on every card.
+    can_claim = fields.Boolean(compute="_compute_can_claim")
+    can_reassign = fields.Boolean(compute="_compute_can_reassign")
+    can_hand_back = fields.Boolean(compute="_compute_can_hand_back")
+    can_edit_salesperson = fields.Boolean(compute="_compute_can_edit_salesperson")
 
     def init(self):
         res = super().init()
@@ -311,11 +318,10 @@ class CrmLead(models.Model):
         """A card's gauge of failed attempts: one dot an attempt, hollow ones
         for those left before the lead becomes invalid (none when no limit)."""
         limit = self.env["training.crm.followup"]._get_invalid_after_attempts()
-        for lead in self:
+        self.failed_attempt_dots = False
+        for lead in self.filtered(lambda lead: lead.failed_attempt_count > 0):
             count = lead.failed_attempt_count
-            lead.failed_attempt_dots = (
-                "●" * count + "○" * max(limit - count, 0) if count > 0 else False
-            )
+            lead.failed_attempt_dots = "●" * count + "○" * max(limit - count, 0)
 
     @api.depends("followup_ids.date", "followup_ids.next_date")
     def _compute_next_followup_date(self):
@@ -356,6 +362,21 @@ class CrmLead(models.Model):
             lead.followup_overdue = bool(planned and planned < today)
             lead.followup_due_today = bool(planned and planned == today)
 
+    @api.depends("intent_grade_id")
+    def _compute_intent_grade_is_top(self):
+        top = self.env["training.crm.grade"]._get_top_grade()
+        for lead in self:
+            lead.intent_grade_is_top = bool(top and lead.intent_grade_id == top)
+
+    def _search_intent_grade_is_top(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on the top grade."))
+        # A subquery, not a query now: My Day's list costs no query more.
+        Grade = self.env["training.crm.grade"]
+        top = Grade._search([], limit=1, order=Grade._order)
+        positive = (operator == "=") == value
+        return [("intent_grade_id", "in" if positive else "not in", top)]
+
     def _search_followup_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on overdue follow-ups."))
@@ -379,26 +400,53 @@ class CrmLead(models.Model):
         )
         return due if (operator == "=") == value else ["!", *due]
 
+    # The rights flags below are set in batch (records.field = value): the
+    # kanban computes them for every card it shows.
+
+    @api.depends("user_id", "active")
+    @api.depends_context("uid")
+    def _compute_can_claim(self):
+        self.can_claim = False
+        if self.env.user.has_group("training_crm.group_consultant"):
+            pool = self.filtered(lambda lead: lead.id and lead.active and not lead.user_id)
+            pool.can_claim = True
+
+    @api.depends("user_id")
+    @api.depends_context("uid")
+    def _compute_can_reassign(self):
+        self.can_reassign = False
+        if self.env.user._is_training_supervisor():
+            self.filtered("id").can_reassign = True
+
     @api.depends("user_id", "active", "probability")
     @api.depends_context("uid")
-    def _compute_training_rights(self):
-        is_consultant = self.env.user.has_group("training_crm.group_consultant")
-        is_supervisor = self.env.user._is_training_supervisor()
-        # Sales Administrators and sales users without a Training CRM role keep
-        # stock CRM's Salesperson field; supervisors pick the first owner of a
-        # new lead, after which owners change only through the acts' doors.
-        stock_salesperson = self._is_salesperson_stock()
-        for lead in self:
-            lead.can_claim = bool(is_consultant and lead.id and not lead.user_id and lead.active)
-            lead.can_reassign = bool(is_supervisor and lead.id)
-            lead.can_hand_back = bool(
+    def _compute_can_hand_back(self):
+        self.can_hand_back = False
+        if self.env.user._is_training_supervisor():
+            owners = self.env["res.users"]
+        elif self.env.user.has_group("training_crm.group_consultant"):
+            owners = self.env.user
+        else:
+            return
+        self.filtered(
+            lambda lead: (
                 lead.id
                 and lead.user_id
                 and lead.active
                 and lead.probability < 100
-                and (is_supervisor or (is_consultant and lead.user_id == self.env.user))
+                and (not owners or lead.user_id == owners)
             )
-            lead.can_edit_salesperson = stock_salesperson or bool(is_supervisor and not lead.id)
+        ).can_hand_back = True
+
+    @api.depends("user_id")
+    @api.depends_context("uid")
+    def _compute_can_edit_salesperson(self):
+        # Sales Administrators and sales users without a Training CRM role keep
+        # stock CRM's Salesperson field; supervisors pick the first owner of a
+        # new lead, after which owners change only through the acts' doors.
+        self.can_edit_salesperson = self._is_salesperson_stock()
+        if not self._is_salesperson_stock() and self.env.user._is_training_supervisor():
+            self.filtered(lambda lead: not lead.id).can_edit_salesperson = True
 
     # ------------------------------------------------------------
     # ORM
@@ -425,14 +473,20 @@ class CrmLead(models.Model):
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
                 self._log_direct_salesperson_change(vals["user_id"])
-        if "user_id" in vals and not vals["user_id"] and "claim_date" not in vals:
+        released = None
+        if "user_id" in vals and not vals["user_id"]:
             # Back in the pool, the lead is nobody's claim: the next owner's
-            # claim starts afresh (and counts towards their daily cap).
-            vals = dict(vals, claim_date=False)
+            # claim starts afresh (and counts towards their daily cap), and
+            # the former owner's Follow-up to-do goes, however it got there.
+            released = self.filtered("user_id")
+            if "claim_date" not in vals:
+                vals = dict(vals, claim_date=False)
         old_grades = (
             {lead.id: lead.intent_grade_id for lead in self} if "intent_grade_id" in vals else None
         )
         res = super().write(vals)
+        if released:
+            released._get_followup_activities().unlink()
         if "team_id" in vals or "company_id" in vals:
             self._recompute_phone_keys()
         if old_grades is not None:
@@ -1257,8 +1311,7 @@ class CrmLead(models.Model):
             bodies[lead.id] = body_by_lang[lang] % {"user": self.env.user.name, "reason": reason}
         if not leads:
             return
-        leads._get_followup_activities().unlink()
-        leads.with_context(tracking_disable=True).write({"user_id": False, "claim_date": False})
+        leads.with_context(tracking_disable=True).write({"user_id": False})
         leads._message_log_event(bodies, "training_crm.mt_lead_released")
 
     def _release_to_pool(self):
@@ -1280,7 +1333,6 @@ class CrmLead(models.Model):
                 "days": lead.intent_grade_id.protection_days,
                 "grade": lead.intent_grade_id.code,
             }
-        leads._get_followup_activities().unlink()
         # Nothing crm computes from the salesperson changes when a lead loses one
         # (team, company, stage, opening date and scores stay): spare a chain's
         # worth of leads those recomputations.

@@ -121,3 +121,9 @@ class TrainingCrmGrade(models.Model):
         """Codes are compared by integrations and humans alike: ' a' is A."""
         if vals.get("code"):
             vals["code"] = vals["code"].strip().upper()
+
+    @api.model
+    def _get_top_grade(self):
+        """The first active grade (S as shipped): the leads closest to enrolling,
+        which a consultant sees every day whatever their follow-up date."""
+        return self.search([], limit=1)

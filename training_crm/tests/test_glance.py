@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 from lxml import etree
@@ -152,6 +152,26 @@ class TestGlance(TrainingCrmCommon):
             self.assertEqual(self._my_day(self.user_consultant).ids, [today.id, grade_s.id])
         with freeze_time("2026-03-20 02:00"):
             self.assertIn(later, self._my_day(self.user_consultant), "due that day")
+
+    def test_my_day_follows_the_top_grade_whatever_its_code(self):
+        """A school that renames S, or puts another grade first, keeps My Day."""
+        hot = self.env["crm.lead"].create(
+            {
+                "name": "Hot",
+                "user_id": self.user_consultant.id,
+                "intent_grade_id": self.grade_s.id,
+                "next_followup_date": date.today() + timedelta(days=30),
+            }
+        )
+        self.grade_s.code = "VIP"
+        self.assertIn(hot, self._my_day(self.user_consultant))
+        self.assertTrue(hot.intent_grade_is_top)
+        self.env["training.crm.grade"].create(
+            {"name": "Paying today", "code": "T", "sequence": -1, "followup_gap_days": 1}
+        )
+        hot.invalidate_recordset(["intent_grade_is_top"])
+        self.assertNotIn(hot, self._my_day(self.user_consultant))
+        self.assertFalse(hot.intent_grade_is_top)
 
     def test_supervision_counters(self):
         other_team = self.env["crm.team"].create({"name": "Other Campus"})

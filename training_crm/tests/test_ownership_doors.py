@@ -2,6 +2,7 @@ from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import TrainingCrmCommon
 
@@ -157,6 +158,35 @@ class TestHandBack(TrainingCrmCommon):
         self.user_consultant.partner_id.email = False
         self._hand_back(self.lead, self.user_consultant, "Moving away")
         self.assertFalse(self.lead.user_id)
+
+    def test_hand_back_from_the_list_action_menu(self):
+        """Selected in the list, several leads go back in one go; auditors have
+        no such entry."""
+        action = self.env.ref("training_crm.training_crm_lead_hand_back_action")
+        Actions = self.env["ir.actions.actions"]
+        bound = Actions.with_user(self.user_consultant).get_bindings("crm.lead")["action"]
+        self.assertIn(action.id, [vals["id"] for vals in bound])
+        bound = Actions.with_user(self.user_auditor).get_bindings("crm.lead")["action"]
+        self.assertNotIn(action.id, [vals["id"] for vals in bound])
+        self.lead_pool.with_user(self.user_consultant).action_claim()
+        leads = self.lead | self.lead_pool
+        context = safe_eval(action.context, {"active_ids": leads.ids})
+        form = Form(
+            self.env[action.res_model].with_user(self.user_consultant).with_context(**context)
+        )
+        self.assertEqual(len(form.lead_ids), 2)
+        form.save().action_hand_back()
+        self.assertFalse(leads.user_id)
+
+    def test_clearing_the_salesperson_removes_the_follow_up_to_do(self):
+        """However the lead loses its owner (an RPC write), the owner's Follow-up
+        activity goes with it, as with the wizard."""
+        self.env["crm.lead"]._cron_schedule_followup_activities()
+        self.assertTrue(self.lead._get_followup_activities())
+        self.lead.with_user(self.user_consultant).write({"user_id": False})
+        self.assertFalse(self.lead._get_followup_activities())
+        todo = self.lead.activity_ids.filtered(lambda act: act.user_id == self.user_consultant)
+        self.assertFalse(todo, "nothing left on the former owner's list")
 
 
 @tagged("post_install", "-at_install")

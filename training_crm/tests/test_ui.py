@@ -75,6 +75,9 @@ class TestUi(HttpCase):
                 "type": "opportunity",
                 "contact_name": "Audit Student",
                 "user_id": consultant.id,
+                # What stock shows Enrich and SMS for.
+                "email_from": "audit.student@example.com",
+                "phone": "+86 138 0013 8000",
             }
         )
         self.env["training.crm.followup"].with_user(consultant).create(

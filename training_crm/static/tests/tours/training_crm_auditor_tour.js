@@ -28,6 +28,11 @@ registry.category("web_tour.tours").add("training_crm_auditor", {
                 ".o_form_view:not(:has(button[name='action_set_won_rainbowman'])):not(:has(button[name='action_claim'])):not(:has(button[name='action_log_followup'])):not(:has(button[name='action_reassign'])):not(:has(button[name='action_open_dispute'])):not(:has(.o_statusbar_buttons button:contains('Lost')))",
         },
         {
+            content: "nor Enrich, nor an SMS link beside the phone, but the stage shows",
+            trigger:
+                ".o_form_view:has(.o_field_phone a[href^='tel:']):has(.o_field_widget[name='stage_id']:contains('New')):not(:has(button[name='iap_enrich'])):not(:has(.o_field_phone_sms)):not(:has(.o_statusbar_buttons button))",
+        },
+        {
             content: "The follow-ups are under Sales",
             trigger: ".o_menu_sections button:contains('Sales')",
             run: "click",

@@ -14,14 +14,19 @@ registry.category("web_tour.tours").add("training_crm_settings", {
             run: "click",
         },
         {
+            content: "Mark the page, so that the next steps wait for the reload saving does",
+            trigger: "body",
+            run: () => document.body.classList.add("o_training_crm_before_save"),
+        },
+        {
             content: "Save",
             trigger: ".o_control_panel .o_form_button_save",
             run: "click",
         },
         {
-            content: "Saved: the form reloads with the new number",
+            content: "Saved: the page reloads with the new number",
             trigger:
-                ".o_form_view:not(.o_form_dirty) #training_crm_invalidation input#training_invalid_after_attempts_0:value(4)",
+                "body:not(.o_training_crm_before_save) .o_form_view:not(.o_form_dirty) #training_crm_invalidation input#training_invalid_after_attempts_0:value(4)",
         },
     ],
 });
