@@ -205,7 +205,16 @@ class TestClaimAndReassignDoors(TrainingCrmCommon):
             .get_view(self.env.ref("crm.crm_case_kanban_view_leads").id, "kanban")["arch"]
         )
         button = etree.fromstring(kanban).xpath("//button[@name='action_claim']")
-        self.assertEqual(button[0].get("invisible"), "not can_claim")
+        # The card says what can_claim computes, for a consultant's open pool lead.
+        self.assertEqual(button[0].get("invisible"), "user_id or not active")
+        self.assertTrue(self.lead_pool.with_user(self.user_consultant).can_claim)
+        self.assertFalse(self.lead.with_user(self.user_consultant).can_claim)
+        auditor_kanban = (
+            self.env["crm.lead"]
+            .with_user(self.user_auditor)
+            .get_view(self.env.ref("crm.crm_case_kanban_view_leads").id, "kanban")["arch"]
+        )
+        self.assertFalse(etree.fromstring(auditor_kanban).xpath("//button[@name='action_claim']"))
 
     def test_reassign_lists_the_teams_consultants(self):
         outsider = new_test_user(self.env, login="plain_user", groups="base.group_user")
