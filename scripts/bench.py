@@ -3,8 +3,9 @@
     scripts/bench.sh                 (make bench [LEADS=200000] [FOLLOWUPS=970000])
     scripts/bench.py --readme [JSON] (put a result file's table into README.md)
 
-Two databases per size on one server: `stock` has crm alone, `addon` has crm
-+ training_crm + training_crm_reports, with the same leads (bench_data.py).
+Two databases per size on one server: `stock` has crm and sale_crm (what
+training_crm depends on), `addon` has those + training_crm +
+training_crm_reports, with the same leads (bench_data.py).
 Other people's jobs share the machine, so absolute times are noisy: every
 scenario runs on both databases, alternating, and is reported as the median
 of 5 runs (after one warm-up) and as a ratio. Every run is rolled back.
@@ -480,7 +481,10 @@ def main():
         "generation": {},
     }
     for leads, size_followups in sizes:
-        for prefix, modules in ((args.stock, "crm"), (args.addon, bench_data.ADDON_MODULES)):
+        for prefix, modules in (
+            (args.stock, bench_data.STOCK_MODULES),
+            (args.addon, bench_data.ADDON_MODULES),
+        ):
             dbname = db_name(prefix, leads)
             bench_data.ensure(args.config, dbname, modules, leads, size_followups)
     for leads, _followups in sizes:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench [LEADS=n] [FOLLOWUPS=n]: stock crm vs crm + training_crm on a
+# make bench [LEADS=n] [FOLLOWUPS=n]: stock crm + sale_crm vs training_crm on a
 # school-chain data set (default 200,000 leads), same server, same run. The
 # databases are kept for the next run; BENCH_REGENERATE=1 rebuilds them and
 # BENCH_README=1 writes the results into README.md.

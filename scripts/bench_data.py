@@ -1,4 +1,4 @@
-"""School-chain data set for `make bench`: stock crm and crm + training_crm.
+"""School-chain data set for `make bench`: stock crm + sale_crm, and training_crm.
 
 Both databases hold the same people, teams and leads; only the addon's data
 (grades, follow-ups, first contacts) differs. Users and teams go through the
@@ -19,6 +19,8 @@ import time
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+import demo_school
+
 import odoo
 from odoo import Command, api, fields
 from odoo.modules.registry import Registry
@@ -27,6 +29,7 @@ from odoo.tools import SQL, email_normalize
 GENERATOR_VERSION = 2
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
+STOCK_MODULES = "crm,sale_crm"  # what training_crm depends on
 ADDON_MODULES = "training_crm,training_crm_reports"
 TZ = "Asia/Shanghai"
 TEAMS = 20
@@ -88,23 +91,8 @@ def schema_hash(env):
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
 
 
-def ensure(config_file, dbname, modules, leads, followups, seed=42):
-    """Return the database ready for the bench, regenerating it when stale."""
-    assert dbname.startswith("training_crm_bench"), dbname
-    if dbname in odoo.service.db.list_dbs(True):
-        registry = Registry(dbname)
-        with registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            current = env["ir.config_parameter"].get_param(MARKER)
-            wanted = marker(leads, followups, schema_hash(env))
-        if current == wanted and not os.environ.get("BENCH_REGENERATE"):
-            print(f"{dbname}: reusing data set ({current})", flush=True)
-            return
-        print(f"{dbname}: data set is {current or 'missing'}, want {wanted}", flush=True)
-        Registry.delete(dbname)
-        odoo.service.db.exp_drop(dbname)
-    start = time.perf_counter()
-    print(f"{dbname}: installing {modules}", flush=True)
+def install(config_file, dbname, modules):
+    """Install modules (without demo data) through Odoo's command line."""
     subprocess.run(
         [
             sys.executable,
@@ -124,6 +112,32 @@ def ensure(config_file, dbname, modules, leads, followups, seed=42):
         check=True,
         env={**os.environ, "TZ": "UTC"},
     )
+
+
+def ensure(config_file, dbname, modules, leads, followups, seed=42):
+    """Return the database ready for the bench, regenerating it when stale."""
+    assert dbname.startswith("training_crm_bench"), dbname
+    if dbname in odoo.service.db.list_dbs(True):
+        registry = Registry(dbname)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            current = env["ir.config_parameter"].get_param(MARKER)
+            wanted = marker(leads, followups, schema_hash(env))
+        if current == wanted and not os.environ.get("BENCH_REGENERATE"):
+            print(f"{dbname}: reusing data set ({current})", flush=True)
+            return
+        print(f"{dbname}: data set is {current or 'missing'}, want {wanted}", flush=True)
+        Registry.delete(dbname)
+        odoo.service.db.exp_drop(dbname)
+    start = time.perf_counter()
+    print(f"{dbname}: installing {modules}", flush=True)
+    # base alone, then a Chinese company, then the modules: `account` (which
+    # sale_crm brings) loads China's chart of accounts, as scripts/lib.sh's
+    # prepare_company does for `make run` and `make test`.
+    install(config_file, dbname, "base")
+    with Registry(dbname).cursor() as cr:
+        demo_school.configure_country(api.Environment(cr, api.SUPERUSER_ID, {}))
+    install(config_file, dbname, modules)
     installed = time.perf_counter()
     Generator(dbname, leads, followups, seed).run()
     took = f"install {installed - start:.0f} s + data {time.perf_counter() - installed:.0f} s"

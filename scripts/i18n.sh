@@ -4,6 +4,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_all
 DB="training_crm_i18n_$$"
 trap 'psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+prepare_company "$DB"   # as `make test`: China's chart of accounts
 odoo -d "$DB" -i "$ADDONS" --stop-after-init --max-cron-threads=0 --log-level=warn
 for addon in ${ADDONS//,/ }; do
     odoo -d "$DB" --i18n-export="$ROOT/$addon/i18n/$addon.pot" --modules="$addon" \

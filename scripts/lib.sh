@@ -149,3 +149,31 @@ psql_db() {
 db_exists() {
     psql_db -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1
 }
+
+# prepare_company DB [school]: make the main company Chinese (CN, CNY,
+# Asia/Shanghai) before our addons install, on a new database (created with
+# `base` alone first) as on an existing one that has no `account` yet (our
+# addons from before they depended on sale_crm). `account`, which sale_crm
+# brings, loads the chart of accounts of the company's country when it
+# installs: l10n_cn then, not the generic chart in dollars. Once `account` is
+# in, the company is left alone (its chart and currency are set). "school"
+# (make run) also makes it the demo school: name, address, Chinese.
+prepare_company() {
+    local db="$1" mode="${2:-country}"
+    if ! db_exists "$db"; then
+        log "creating $db with base alone, to set its company before anything else installs"
+        odoo -d "$db" -i base --stop-after-init --max-cron-threads=0 --log-level=warn
+    elif psql_db -d "$db" -qtAc "SELECT 1 FROM ir_module_module WHERE name = 'account' AND state = 'installed'" | grep -q 1; then
+        return 0
+    fi
+    log "making the main company of $db Chinese before Sales and Invoicing install"
+    TRAINING_CRM_COMPANY="$mode" odoo shell -d "$db" --no-http --max-cron-threads=0 --log-level=warn \
+        >/dev/null < "$ROOT/scripts/demo_school.py"
+}
+
+# needs_update DB: our addons are installed in DB without sale_crm, which they
+# now depend on (a database from before): it must be updated to serve them.
+needs_update() {
+    psql_db -d "$1" -qtAc "SELECT 1 FROM ir_module_module WHERE name = 'sale_crm' AND state = 'installed'" | grep -q 1 && return 1
+    psql_db -d "$1" -qtAc "SELECT 1 FROM ir_module_module WHERE name = 'training_crm' AND state = 'installed'" | grep -q 1
+}

@@ -9,9 +9,9 @@ if ! db_exists "$DB"; then
     # A half-made database would pass for a ready one on the next run: drop it.
     trap 'log "setting up $DB failed: dropped, the next run starts afresh"; psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" || true' ERR
     # The company becomes a Chinese school (CNY, Asia/Shanghai, Simplified Chinese)
-    # before any other module installs: modules follow the company's country.
-    odoo -d "$DB" -i base --stop-after-init --max-cron-threads=0 --log-level=warn
-    odoo shell -d "$DB" --no-http --max-cron-threads=0 --log-level=warn >/dev/null < "$ROOT/scripts/demo_school.py"
+    # before any other module installs: modules follow the company's country
+    # (Invoicing loads China's chart of accounts).
+    prepare_company "$DB" school
     odoo -d "$DB" -i "$ADDONS" --stop-after-init --max-cron-threads=0 --log-level=warn
     # Again, for what the addons brought (the working hours' time zone).
     odoo shell -d "$DB" --no-http --max-cron-threads=0 --log-level=warn >/dev/null < "$ROOT/scripts/demo_school.py"
@@ -24,7 +24,10 @@ env["ir.module.module"].search([("state", "=", "installed")])._update_translatio
 env.cr.commit()
 PY
     trap - ERR
-elif [ -n "${ODOO_UPDATE:-}" ]; then
+elif [ -n "${ODOO_UPDATE:-}" ] || needs_update "$DB"; then
+    # A database from before sale_crm gets it (and Invoicing) with the update:
+    # the company is made Chinese first, for China's chart of accounts.
+    prepare_company "$DB" school
     log "updating both addons in $DB"
     odoo -d "$DB" -u "$ADDONS" --stop-after-init --max-cron-threads=0 --log-level=warn
 fi

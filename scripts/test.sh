@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: set up, install both addons into a throwaway database, run the
-# whole suite (ours, the wheel and uninstall checks, and Odoo's own crm tests
-# with our addons loaded, browser tours included) with pytest-odoo, drop it.
+# whole suite (ours, the wheel and uninstall checks, and Odoo's own crm,
+# sale_crm and sale tests with our addons loaded, browser tours included) with
+# pytest-odoo, drop it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ODOO_PORT="${TEST_ODOO_PORT:-8169}"     # a running `make run` keeps 8069
@@ -19,6 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A Chinese company before sale_crm brings Invoicing: China's chart of accounts.
+prepare_company "$DB"
 log "installing $ADDONS into $DB"
 install_log="$LOCAL/test-install.log"
 : > "$install_log"   # Odoo appends to its log file: start from an empty one
@@ -31,12 +34,28 @@ fi
 # A copy for the uninstall test, taken before pytest holds connections.
 psql_db -d postgres -qc "CREATE DATABASE \"$TRAINING_CRM_UNINSTALL_DB\" TEMPLATE \"$DB\""
 
-crm_tests=""
+# Odoo's own crm and sale_crm tests, and sale's on orders, refunds,
+# cancellations and invoicing, with our addons loaded.
+stock_tests=()
 for dir in ${ODOO_ADDONS//,/ }; do
-    [ -d "$dir/crm/tests" ] && { crm_tests="$dir/crm/tests"; break; }
+    [ -d "$dir/crm/tests" ] || continue
+    stock_tests=("$dir/crm/tests" "$dir/sale_crm/tests")
+    for name in test_sale_order test_sale_refund test_sale_order_cancel test_sale_to_invoice; do
+        stock_tests+=("$dir/sale/tests/$name.py")
+    done
+    break
 done
+
+# Two of them cannot pass here, whatever our addons do (a skipped test fails
+# the run, conftest.py): sale_crm's test_sale_crm_revenue takes USD for the
+# main company's currency (the stock demo company's), ours is CNY, so neither
+# of its orders is in the lead's currency; it passes with our addons on a USD
+# company. sale's test_partial_invoicing_interaction_with_invoicing_switch_threshold
+# needs Enterprise's account_accountant and skips itself without it.
+# (A -k of your own in "$@" replaces this one.)
+not_here="not test_sale_crm_revenue and not test_partial_invoicing_interaction_with_invoicing_switch_threshold"
 
 cd "$ROOT"
 "$PY" -m pytest -p no:cacheprovider \
-    --odoo-database="$DB" --odoo-config="$ODOO_CONF" --odoo-http \
-    training_crm training_crm_reports tests "$crm_tests" "$@"
+    --odoo-database="$DB" --odoo-config="$ODOO_CONF" --odoo-http -k "$not_here" \
+    training_crm training_crm_reports tests "${stock_tests[@]}" "$@"

@@ -1,8 +1,9 @@
 """`make run`'s demo company is a Chinese school (scripts/demo_school.py).
 
-The script runs on the test database inside a transaction that is rolled
-back: `make test`'s stock demo company, which Odoo's crm tests assume, is
-left as it was."""
+`make test`'s database got only the country part (scripts/lib.sh,
+`prepare_company`) before Sales and Invoicing installed: Odoo's stock demo
+company, its name and address kept, in China, with China's chart of
+accounts. The script runs here inside a transaction that is rolled back."""
 
 import importlib.util
 import pathlib
@@ -48,3 +49,26 @@ class TestDemoSchool(TransactionCase):
         values = company.read(["name", "currency_id", "country_id", "street"])
         script.configure_school(self.env)
         self.assertEqual(company.read(["name", "currency_id", "country_id", "street"]), values)
+
+    def test_company_was_chinese_before_invoicing_installed(self):
+        """The database under test was prepared as `make run`'s: China's chart
+        of accounts (l10n_cn) in yuan, not the generic chart in dollars."""
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.country_id, self.env.ref("base.cn"))
+        self.assertEqual(company.currency_id.name, "CNY")
+        self.assertEqual(company.chart_template, "cn")
+        self.assertEqual(company.partner_id.tz, "Asia/Shanghai")
+        self.assertEqual(self.env["ir.module.module"]._get("l10n_cn").state, "installed")
+        self.assertTrue(
+            self.env["account.account"]
+            .with_company(company)
+            .search_count([("code", "=like", "5001%"), ("account_type", "=", "income")]),
+            "China's 主营业务收入 (5001) is among the accounts",
+        )
+
+    def test_country_only_keeps_the_company_name(self):
+        company = self.env.ref("base.main_company")
+        name = company.name
+        _load_script().configure_country(self.env)
+        self.assertEqual(company.name, name)
+        self.assertEqual(company.country_id, self.env.ref("base.cn"))

@@ -8,10 +8,11 @@
     "license": "LGPL-3",
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
-    "depends": ["crm"],
+    "depends": ["crm", "sale_crm"],
     "data": [
         "security/training_crm_security.xml",
         "security/ir.model.access.csv",
+        "security/training_crm_sale_security.xml",
         "data/training_crm_grade_data.xml",
         "data/training_crm_data.xml",
         "data/ir_cron_data.xml",

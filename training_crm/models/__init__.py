@@ -10,3 +10,4 @@ from . import training_crm_invalidation
 from . import training_crm_grade_history
 from . import res_partner
 from . import crm_team
+from . import sale_order

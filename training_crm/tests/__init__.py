@@ -20,3 +20,5 @@ from . import test_grade_history
 from . import test_dispute_decide
 from . import test_ownership_doors
 from . import test_glance
+from . import test_sale_access
+from . import test_sale_rpc
