@@ -20,3 +20,4 @@ from . import test_grade_history
 from . import test_dispute_decide
 from . import test_ownership_doors
 from . import test_glance
+from . import test_training_course
