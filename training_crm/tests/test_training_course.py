@@ -355,3 +355,22 @@ class TestTrainingCourse(TrainingCrmCommon):
         visible = self.env["training.course"].with_user(self.user_manager).search([])
         self.assertNotIn(course, visible)
         self.assertIn(self.course, visible)
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingCourseDemo(TrainingCrmCommon):
+    """The demo school sells courses: class-based ones with classes to choose
+    from, a one-to-one package, and leads interested in them."""
+
+    def test_demo_courses(self):
+        ref = self.env.ref
+        for xmlid in ("scratch", "ielts", "toefl", "japanese_n2"):
+            course = ref(f"training_crm.course_{xmlid}")
+            self.assertNotEqual(course.teaching_mode, "one_to_one", xmlid)
+            self.assertTrue(course.product_id.sale_ok, xmlid)
+            self.assertGreater(course.list_price, 0, xmlid)
+            self.assertTrue(course.class_ids.filtered("seats"), xmlid)
+        package = ref("training_crm.course_maths_1on1")
+        self.assertEqual(package.teaching_mode, "one_to_one")
+        self.assertEqual(package.list_price, package.lesson_hours * package.price_per_hour)
+        self.assertIn(ref("training_crm.course_ielts"), ref("training_crm.lead_demo_08").course_ids)
