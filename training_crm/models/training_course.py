@@ -16,7 +16,7 @@ class TrainingCourse(models.Model):
 
     # Identity
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(help="Short internal reference, e.g. IELTS-S.")
+    code = fields.Char(copy=False, help="Short internal reference, e.g. IELTS-S.")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     category_id = fields.Many2one("training.course.category", index=True)
@@ -50,6 +50,7 @@ class TrainingCourse(models.Model):
         required=True,
         ondelete="restrict",
         index=True,
+        copy=False,
         check_company=True,
         help="Service product that sells the course; created with the course when not given.",
     )
@@ -176,6 +177,13 @@ class TrainingCourse(models.Model):
         if product_vals and not self.env.context.get("training_course_sync"):
             self.product_tmpl_id.with_context(training_course_sync=True).write(product_vals)
         return res
+
+    def copy_data(self, default=None):
+        """A duplicate gets its own product, at the same price."""
+        vals_list = super().copy_data(default=default)
+        for course, vals in zip(self, vals_list, strict=True):
+            vals.setdefault("list_price", course.list_price)
+        return vals_list
 
     @api.model
     def _prepare_product_values(self, vals):

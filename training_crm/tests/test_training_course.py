@@ -102,6 +102,14 @@ class TestTrainingCourse(TrainingCrmCommon):
         product.product_tmpl_id.action_archive()
         self.assertFalse(self.course.active)
 
+    def test_duplicated_course_gets_its_own_product(self):
+        duplicate = self.course.copy()
+        self.assertTrue(duplicate.product_id)
+        self.assertNotEqual(duplicate.product_id, self.course.product_id)
+        self.assertEqual(duplicate.product_id.list_price, 9800)
+        package = self.course_1on1.copy()
+        self.assertEqual(package.price_per_hour, 300)
+
     def test_course_sold_with_existing_product(self):
         product = self.env["product.product"].create({"name": "Piano", "type": "service"})
         course = self.env["training.course"].create({"name": "Piano", "product_id": product.id})
