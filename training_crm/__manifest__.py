@@ -29,6 +29,10 @@
         "wizards/training_crm_dispute_decide_views.xml",
         "views/training_crm_glance_views.xml",
         "views/crm_lead_auditor_views.xml",
+        "views/training_course_views.xml",
+        "views/sale_order_views.xml",
+        "views/crm_lead_course_views.xml",
+        "security/training_course_security.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -43,5 +47,6 @@
         "demo/crm_lead_demo.xml",
         "demo/training_crm_followup_demo.xml",
         "demo/training_crm_ownership_demo.xml",
+        "demo/training_course_demo.xml",
     ],
 }

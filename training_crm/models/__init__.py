@@ -11,3 +11,8 @@ from . import training_crm_grade_history
 from . import res_partner
 from . import crm_team
 from . import sale_order
+from . import training_course_category
+from . import training_course
+from . import training_class
+from . import product_template
+from . import sale_order_line

@@ -195,6 +195,16 @@ class CrmLead(models.Model):
     can_reassign = fields.Boolean(compute="_compute_can_reassign")
     can_hand_back = fields.Boolean(compute="_compute_can_hand_back")
     can_edit_salesperson = fields.Boolean(compute="_compute_can_edit_salesperson")
+    # Courses of interest, proposed on a new quotation
+    course_ids = fields.Many2many(
+        "training.course",
+        "crm_lead_training_course_rel",
+        "lead_id",
+        "course_id",
+        string="Courses of Interest",
+        help="Courses the consultant recommends (usually 2-3); a new quotation from the "
+        "lead proposes them as order lines.",
+    )
 
     def init(self):
         res = super().init()
@@ -530,6 +540,23 @@ class CrmLead(models.Model):
         if grade_changes:
             grade_changes.write({"lead_id": self.id})
         return res
+
+    def _merge_get_fields_specific(self):
+        fields_info = super()._merge_get_fields_specific()
+        # The courses any of the merged leads was interested in.
+        fields_info["course_ids"] = lambda fname, leads: [Command.set(leads.course_ids.ids)]
+        return fields_info
+
+    def _prepare_opportunity_quotation_context(self):
+        """Stock *New Quotation* shares the lead's values as defaults; the
+        lead's active courses of interest become the quotation's lines."""
+        quotation_context = super()._prepare_opportunity_quotation_context()
+        if self.course_ids:
+            quotation_context["default_order_line"] = [
+                Command.create({"product_id": course.product_id.id, "product_uom_qty": 1})
+                for course in self.course_ids
+            ]
+        return quotation_context
 
     def _sort_by_confidence_level(self, reverse=False):
         """A decided dispute merges the person's leads into the winner's lead

@@ -20,8 +20,13 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     def action_confirm(self):
-        # The lead may have changed hands since the quotation was made.
+        """Refuse an order on another consultant's lead (it may have changed
+        hands since the quotation was made), selling an archived course, a
+        class-based course without its class, or more seats than a class has left."""
         self._training_check_opportunity_owner()
+        self.filtered(
+            lambda order: order.state in ("draft", "sent")
+        ).order_line._check_training_sale()
         return super().action_confirm()
 
     # ------------------------------------------------------------
