@@ -33,3 +33,19 @@ def _odoo_statics_read_once():
     import odoo.http  # pytest-odoo has configured Odoo by now
 
     odoo.http.root.statics  # noqa: B018 (a lazy property, computed here)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_start_patience():
+    """Give headless Chromium 60 s to start, not Odoo's 10 s.
+
+    Odoo skips a tour whose browser has not written its DevTools port within
+    ten seconds; on a CI machine busy with other builds Chromium can take
+    longer, and a skipped tour fails this run (see above) for no fault of the
+    code under test."""
+    import odoo.tests.common
+
+    odoo.tests.common.CHECK_BROWSER_ITERATIONS = 600
+    odoo.tests.common.BROWSER_WAIT = (
+        odoo.tests.common.CHECK_BROWSER_SLEEP * odoo.tests.common.CHECK_BROWSER_ITERATIONS
+    )
