@@ -183,6 +183,22 @@ SHOTS = [
         "wait": ".o_list_renderer, .o_view_nocontent",
     },
     {
+        "out": "docs/courses_zh_CN.png",
+        "title": "CRM > Configuration > Courses, as admin",
+        "login": "admin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm.training_course_action",
+        "wait": ".o_list_renderer .o_data_row, .o_kanban_renderer .o_kanban_record",
+    },
+    {
+        "out": "docs/classes_zh_CN.png",
+        "title": "CRM > Configuration > Classes, as admin",
+        "login": "admin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm.training_class_action",
+        "wait": ".o_list_renderer .o_data_row, .o_kanban_renderer .o_kanban_record",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",
