@@ -33,6 +33,9 @@
         "views/sale_order_views.xml",
         "views/crm_lead_course_views.xml",
         "security/training_course_security.xml",
+        "security/training_enrollment_security.xml",
+        "views/training_enrollment_views.xml",
+        "wizards/training_enrollment_editor_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

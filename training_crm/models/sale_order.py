@@ -1,9 +1,37 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    training_enrollment_ids = fields.One2many(
+        "training.enrollment", "sale_order_id", string="Enrolments"
+    )
+    training_enrollment_count = fields.Integer(
+        compute="_compute_training_enrollment_count", string="Enrolments Count"
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends_context("uid")
+    def _compute_training_enrollment_count(self):
+        """Counted within the user's own rights: nothing for a user who may not
+        read enrolments."""
+        Enrollment = self.env["training.enrollment"]
+        counts = {}
+        if Enrollment.has_access("read") and self.ids:
+            counts = dict(
+                Enrollment._read_group(
+                    [("sale_order_id", "in", self.ids), ("state", "!=", "cancelled")],
+                    ["sale_order_id"],
+                    ["__count"],
+                )
+            )
+        for order in self:
+            order.training_enrollment_count = counts.get(order, 0)
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -27,7 +55,51 @@ class SaleOrder(models.Model):
         self.filtered(
             lambda order: order.state in ("draft", "sent")
         ).order_line._check_training_sale()
-        return super().action_confirm()
+        res = super().action_confirm()
+        if len(self) == 1 and self.order_line.training_enrollment_ids:
+            # As event_sale's registration editor: name the students now.
+            return self.action_open_training_enrollment_editor()
+        return res
+
+    def _action_confirm(self):
+        """Enrol the students of the course lines, all orders' lines at once."""
+        res = super()._action_confirm()
+        self.order_line._training_create_enrollments()
+        return res
+
+    def _action_cancel(self):
+        """Cancelling the order cancels its enrolments; they stay for reporting."""
+        res = super()._action_cancel()
+        enrollments = (
+            self.env["training.enrollment"]
+            .sudo()
+            .search([("sale_order_id", "in", self.ids), ("state", "!=", "cancelled")])
+        )
+        if enrollments:
+            enrollments.write(
+                {
+                    "state": "cancelled",
+                    "cancel_reason": self.env._("The sales order was cancelled."),
+                }
+            )
+        return res
+
+    def action_open_training_enrollment_editor(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "training_crm.training_enrollment_editor_action"
+        )
+        action["context"] = {"default_sale_order_id": self.id}
+        return action
+
+    def action_view_training_enrollments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "training_crm.training_enrollment_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     # ------------------------------------------------------------
     # TOOLS

@@ -27,6 +27,9 @@ class SaleOrderLine(models.Model):
         domain="[('course_id', '=', training_course_id)]",
         help="The class (班次) the students join.",
     )
+    training_enrollment_ids = fields.One2many(
+        "training.enrollment", "sale_line_id", string="Enrolments"
+    )
 
     @api.depends("product_id")
     def _compute_training_course_id(self):
@@ -124,3 +127,76 @@ class SaleOrderLine(models.Model):
                         requested=int(requested[training_class]),
                     )
                 )
+
+    def _training_create_enrollments(self):
+        """One enrolment per student (unit of quantity) of each course line of
+        confirmed orders that has none yet, the order's customer as student
+        until the consultant names them; created in one batch, as superuser
+        (consultants do not enter enrolments themselves)."""
+        lines = self.filtered(
+            lambda line: (
+                not line.display_type
+                and line.product_id
+                and line.product_uom_qty > 0
+                and line.order_id.state == "sale"
+            )
+        )
+        courses = lines._get_training_courses()
+        lines = lines.filtered(lambda line: line.product_id.id in courses)
+        if not lines:
+            return self.env["training.enrollment"]
+        Enrollment = self.env["training.enrollment"].sudo()
+        enrolled = {
+            line.id
+            for [line] in Enrollment._read_group(
+                [("sale_line_id", "in", lines.ids), ("state", "!=", "cancelled")],
+                ["sale_line_id"],
+            )
+        }
+        vals_list = []
+        for line in lines:
+            if line.id not in enrolled:
+                vals_list += line._prepare_training_enrollment_values(courses[line.product_id.id])
+        enrollments = Enrollment.with_context(tracking_disable=True).create(vals_list)
+        # The lead is won (有效客户) on its first enrolment.
+        leads = enrollments.lead_id.filtered(lambda lead: not lead.stage_id.is_won)
+        if leads:
+            leads.sudo().action_set_won()
+        return enrollments
+
+    def _prepare_training_enrollment_values(self, course):
+        """Values of the line's enrolments: its untaxed subtotal shared equally
+        (the last takes the rounding rest), its hours likewise, and what the
+        lead was at this moment: its owner and grade are kept as they are."""
+        self.ensure_one()
+        order = self.order_id
+        lead = order.opportunity_id
+        currency = order.currency_id
+        count = max(int(self.product_uom_qty), 1)
+        share = currency.round(self.price_subtotal / count)
+        hours = course.lesson_hours * self.product_uom_qty / count
+        common = {
+            "partner_id": order.partner_id.id,
+            "payer_id": order.partner_id.id,
+            "course_id": course.id,
+            "class_id": self.training_class_id.id,
+            "hours": hours,
+            "currency_id": currency.id,
+            "sale_line_id": self.id,
+            "lead_id": lead.id,
+            "user_id": (lead.user_id or order.user_id).id,
+            "intent_grade_id": lead.intent_grade_id.id,
+            "team_id": (lead.team_id or order.team_id).id,
+            "company_id": order.company_id.id,
+        }
+        if not self.training_class_id:
+            common["start_date"] = fields.Date.context_today(self, order.date_order)
+        return [
+            dict(
+                common,
+                amount=share
+                if index < count - 1
+                else currency.round(self.price_subtotal - share * (count - 1)),
+            )
+            for index in range(count)
+        ]

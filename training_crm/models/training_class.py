@@ -26,7 +26,7 @@ class TrainingClass(models.Model):
     # Seats
     seats = fields.Integer(help="How many students the class takes; 0 means no limit.")
     seats_taken = fields.Integer(
-        compute="_compute_seats", help="Students sold in confirmed orders."
+        compute="_compute_seats", help="Students enrolled and not cancelled."
     )
     seats_left = fields.Integer(compute="_compute_seats")
 
@@ -46,22 +46,24 @@ class TrainingClass(models.Model):
             )
 
     def _get_seats_taken(self):
-        """Seats taken per class id, in one query: the quantities sold in
-        confirmed orders. Counted for every order, including those the current
-        user may not read, since the seats left are the class's, not theirs."""
+        """Seats taken per class id, in one query: its enrolments not cancelled
+        (from confirmed orders and entered directly). Counted for every
+        enrolment, including those the current user may not read, since the
+        seats left are the class's, not theirs. Confirming an order checks its
+        lines against this before it creates their enrolments."""
         ids = [class_id for class_id in self.ids if class_id]
         if not ids:
             return {}
         groups = (
-            self.env["sale.order.line"]
+            self.env["training.enrollment"]
             .sudo()
             ._read_group(
-                [("training_class_id", "in", ids), ("state", "=", "sale")],
-                ["training_class_id"],
-                ["product_uom_qty:sum"],
+                [("class_id", "in", ids), ("state", "!=", "cancelled")],
+                ["class_id"],
+                ["__count"],
             )
         )
-        return {training_class.id: int(qty) for training_class, qty in groups}
+        return {training_class.id: count for training_class, count in groups}
 
     # ------------------------------------------------------------
     # CONSTRAINTS

@@ -1,3 +1,4 @@
 from . import training_crm_lead_reassign
 from . import training_crm_dispute_decide
 from . import training_crm_lead_hand_back
+from . import training_enrollment_editor
