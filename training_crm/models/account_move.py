@@ -37,12 +37,12 @@ class AccountMove(models.Model):
         )
         if not enrollments:
             return
-        enrollments._training_refresh_payments()
+        line_net = enrollments._training_refresh_payments()
         refunds = invoices.filtered(
             lambda move: move.move_type == "out_refund" and move.state == "posted"
         )
         if posted and refunds:
-            enrollments._training_cancel_refunded(refunds)
+            enrollments._training_cancel_refunded(refunds, line_net)
 
     def _training_get_cash(self):
         """Cash reconciled with these invoices and credit notes, per move id: a

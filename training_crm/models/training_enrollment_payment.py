@@ -10,6 +10,7 @@ class TrainingEnrollment(models.Model):
     amount_invoiced = fields.Monetary(
         compute="_compute_training_payments",
         store=True,
+        precompute=True,
         help="The enrolment's part of the posted invoices of its order, taxes included: "
         "its order line's invoice lines, shared between the line's students, and the "
         "order's down payments (定金) in proportion to the amounts of its lines.",
@@ -17,11 +18,13 @@ class TrainingEnrollment(models.Model):
     amount_refunded = fields.Monetary(
         compute="_compute_training_payments",
         store=True,
+        precompute=True,
         help="The enrolment's part of the posted credit notes (退费) of its order, taxes included.",
     )
     amount_paid = fields.Monetary(
         compute="_compute_training_payments",
         store=True,
+        precompute=True,
         help="Cash received (实收) for the enrolment: the payments reconciled with its "
         "invoices, in proportion to its part of each invoice, less what was paid back on "
         "its credit notes.",
@@ -29,6 +32,7 @@ class TrainingEnrollment(models.Model):
     amount_due = fields.Monetary(
         compute="_compute_training_payments",
         store=True,
+        precompute=True,
         help="Invoiced, less refunded, less paid: what the family still owes (negative when "
         "the school owes a refund).",
     )
@@ -46,9 +50,12 @@ class TrainingEnrollment(models.Model):
 
     @api.depends("sale_line_id", "amount")
     def _compute_training_payments(self):
-        """Recomputed by account moves and reconciliations (see account_move.py);
-        all enrolments at once, in a constant number of queries."""
-        money = self._training_get_money()[0]
+        """Zero for a new enrolment, unless its order was already invoiced (a
+        deposit paid before confirmation: see create). Kept up to date by the
+        invoices and their reconciliations (account_move.py)."""
+        self._training_assign_money(self._training_get_money()[0])
+
+    def _training_assign_money(self, money):
         for enrollment in self:
             figures = money.get(enrollment.id, {})
             currency = enrollment.currency_id or enrollment.company_id.currency_id
@@ -65,31 +72,45 @@ class TrainingEnrollment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """An order may have been paid a deposit before it was confirmed."""
+        """An order may have been invoiced (a deposit, paid or not) before it
+        was confirmed: its new enrolments take their part at once."""
         enrollments = super().create(vals_list)
-        enrollments.filtered("sale_line_id")._training_sync_payment_lines(new=True)
+        from_sale = enrollments.filtered("sale_line_id")
+        money, _line_net = from_sale._training_get_money()
+        if money:
+            from_sale._training_refresh_payments(money, new=True)
         return enrollments
 
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _training_refresh_payments(self):
+    def _training_refresh_payments(self, money=None, new=False):
         """Invoices were posted, reset or cancelled, or payments (un)reconciled:
-        recompute the amounts and the cash received of these enrolments."""
-        if not self:
-            return
-        for fname in ("amount_invoiced", "amount_refunded", "amount_paid", "amount_due"):
-            self.env.add_to_compute(self._fields[fname], self)
-        self._training_sync_payment_lines()
+        set the amounts and the cash received of these enrolments, from one
+        reading of their orders' invoices.
 
-    def _training_cancel_refunded(self, refunds):
+        :return: the net invoiced amount per order line id (see _training_get_money)
+        """
+        if not self:
+            return {}
+        line_net = {}
+        if money is None:
+            money, line_net = self._training_get_money()
+        fnames = ("amount_invoiced", "amount_refunded", "amount_paid", "amount_due")
+        enrollments = self.sudo()
+        # As a recomputation does: values only, no business logic on write.
+        with self.env.protecting([self._fields[fname] for fname in fnames], enrollments):
+            enrollments._training_assign_money(money)
+        enrollments._training_sync_payment_lines(money, new=new)
+        return line_net
+
+    def _training_cancel_refunded(self, refunds, line_net):
         """Posted credit notes that leave nothing invoiced on an order line
         (all of it reversed) cancel the line's enrolments, which stay for the
         reports; the credit note's reference (with the reason given in the
         Credit Note wizard) is the cancellation reason. A partial refund only
         adds to amount_refunded."""
-        line_net = self._training_get_money()[1]
         reasons = defaultdict(lambda: self.browse())
         for refund in refunds:
             for line in refund.line_ids.sale_line_ids:
@@ -107,13 +128,10 @@ class TrainingEnrollment(models.Model):
             if enrollments:
                 enrollments.write({"state": "cancelled", "cancel_reason": reason})
 
-    def _training_sync_payment_lines(self, new=False):
+    def _training_sync_payment_lines(self, money, new=False):
         """Keep one cash line per enrolment, invoice and payment entry (dated
         by the payment), as the invoices' reconciliations say: what commissions
         on cash received (实收) sum per period. New enrolments have none yet."""
-        if not self:
-            return
-        money = self._training_get_money()[0]
         if new and not any(figures["cash"] for figures in money.values()):
             return
         Payment = self.env["training.enrollment.payment"].sudo()
@@ -176,6 +194,19 @@ class TrainingEnrollment(models.Model):
             return {}, {}
         env = enrollments.env
         orders = enrollments.sale_line_id.order_id
+        # Posted invoice and credit note lines, per move and order line.
+        groups = env["account.move.line"]._read_group(
+            [
+                ("sale_line_ids.order_id", "in", orders.ids),
+                ("parent_state", "=", "posted"),
+                ("display_type", "=", "product"),
+                ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            ["move_id", "sale_line_ids"],
+            ["price_total:sum"],
+        )
+        if not groups:
+            return {}, {}
         sale_lines = env["sale.order.line"].search_fetch(
             [("order_id", "in", orders.ids), ("display_type", "=", False)],
             ["order_id", "is_downpayment", "price_subtotal"],
@@ -210,17 +241,6 @@ class TrainingEnrollment(models.Model):
                     (enrollment_id, share * line.price_subtotal / total)
                 )
 
-        # Posted invoice and credit note lines, per move and order line.
-        groups = env["account.move.line"]._read_group(
-            [
-                ("sale_line_ids", "in", sale_lines.ids),
-                ("parent_state", "=", "posted"),
-                ("display_type", "=", "product"),
-                ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-            ],
-            ["move_id", "sale_line_ids"],
-            ["price_total:sum"],
-        )
         line_ids = set(sale_lines.ids)
         moves = env["account.move"].union(*(move for move, _line, _total in groups))
         moves.fetch(["move_type", "amount_total"])
