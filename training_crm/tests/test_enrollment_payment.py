@@ -289,3 +289,29 @@ class TestEnrollmentPayment(TrainingCrmCommon):
             enrollment.payment_ids.with_user(self.user_auditor).write({"amount": 1})
         with self.assertRaises(AccessError):
             enrollment.payment_ids.with_user(self.user_supervisor).unlink()
+
+    def test_queries_do_not_grow_with_enrollments(self):
+        """What posting an invoice or reconciling a payment adds (reading the
+        order's invoices, setting its enrolments' amounts and cash lines) costs
+        as many queries for 20 enrolments as for 2: no query per enrolment."""
+
+        def measure(qty):
+            order = self._quotation((self.course, self.training_class, qty))
+            order.action_confirm()
+            invoice = self._invoice(order)
+            self._pay(invoice, 1000, date(2026, 6, 1))
+            enrollments = order.training_enrollment_ids
+            self.assertEqual(len(enrollments.payment_ids), qty)
+            # Forget what was read, and the cash lines, so that all are rewritten.
+            enrollments.payment_ids.unlink()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            invoice._training_update_enrollments()
+            self.env.flush_all()
+            count = self.cr.sql_log_count - start
+            self.assertEqual(len(enrollments.payment_ids), qty)
+            self.assertEqual(sum(enrollments.mapped("amount_paid")), 1000)
+            return count
+
+        self.assertEqual(measure(2), measure(20))
