@@ -25,6 +25,9 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     def _training_update_enrollments(self, posted=False):
+        """Refresh the enrolments of the orders these customer invoices and
+        credit notes (among the moves) come from, all at once; other moves
+        (payments, entries) cost no query."""
         invoices = self.filtered(lambda move: move.is_sale_document())
         if not invoices:
             return
