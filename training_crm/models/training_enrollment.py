@@ -318,7 +318,16 @@ class TrainingEnrollment(models.Model):
         today = fields.Date.context_today(self)
         transitions = (
             ("graduated", [("state", "in", ("enrolled", "studying")), ("end_date", "<", today)]),
-            ("studying", [("state", "=", "enrolled"), ("start_date", "<=", today)]),
+            (
+                "studying",
+                [
+                    ("state", "=", "enrolled"),
+                    ("start_date", "<=", today),
+                    "|",
+                    ("end_date", "=", False),
+                    ("end_date", ">=", today),
+                ],
+            ),
         )
         todo = {state: self.search(domain, order="id").ids for state, domain in transitions}
         total = sum(len(ids) for ids in todo.values())
