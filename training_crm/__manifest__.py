@@ -36,6 +36,8 @@
         "security/training_enrollment_security.xml",
         "views/training_enrollment_views.xml",
         "wizards/training_enrollment_editor_views.xml",
+        "security/training_enrollment_payment_security.xml",
+        "views/training_enrollment_payment_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

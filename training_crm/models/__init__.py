@@ -18,3 +18,5 @@ from . import product_template
 from . import sale_order_line
 from . import training_enrollment
 from . import crm_lead_enrollment
+from . import training_enrollment_payment
+from . import account_move
