@@ -24,3 +24,4 @@ from . import test_sale_access
 from . import test_sale_rpc
 from . import test_training_course
 from . import test_training_enrollment
+from . import test_enrollment_rpc

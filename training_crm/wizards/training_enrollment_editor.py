@@ -12,7 +12,9 @@ class TrainingEnrollmentEditor(models.TransientModel):
     _name = "training.enrollment.editor"
     _description = "Name the Students of an Order"
 
-    sale_order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sales Order", required=True, ondelete="cascade"
+    )
     line_ids = fields.One2many("training.enrollment.editor.line", "editor_id", string="Students")
 
     @api.model
@@ -65,8 +67,12 @@ class TrainingEnrollmentEditorLine(models.TransientModel):
     _name = "training.enrollment.editor.line"
     _description = "Student of an Order Line"
 
-    editor_id = fields.Many2one("training.enrollment.editor", required=True, ondelete="cascade")
-    enrollment_id = fields.Many2one("training.enrollment", required=True, ondelete="cascade")
+    editor_id = fields.Many2one(
+        "training.enrollment.editor", string="Dialog", required=True, ondelete="cascade"
+    )
+    enrollment_id = fields.Many2one(
+        "training.enrollment", string="Enrolment", required=True, ondelete="cascade"
+    )
     course_id = fields.Many2one("training.course", compute="_compute_enrollment_info")
     class_id = fields.Many2one("training.class", compute="_compute_enrollment_info")
     partner_id = fields.Many2one("res.partner", string="Student", required=True)
