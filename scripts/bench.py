@@ -5,7 +5,8 @@
 
 Two databases per size on one server: `stock` has crm and sale_crm (what
 training_crm depends on), `addon` has those + training_crm +
-training_crm_reports, with the same leads (bench_data.py).
+training_crm_reports, with the same leads (bench_data.py); the addon's also
+has 100,000 enrolments for the enrolment state scheduled action.
 Other people's jobs share the machine, so absolute times are noisy: every
 scenario runs on both databases, alternating, and is reported as the median
 of 5 runs (after one warm-up) and as a ratio. Every run is rolled back.
@@ -29,7 +30,7 @@ import bench_data
 from lxml import etree
 
 import odoo
-from odoo import api, fields
+from odoo import Command, api, fields
 from odoo.modules.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,16 @@ FOLLOWUPS_PER_LEAD = 970_000 / 200_000
 IMPORT_ROWS = 1000
 KNOWN_PEOPLE = 15  # 1.5% of the imported rows are people already in the database
 CRON_MAX_CALLS = 200  # 64 calls if the refactored cron does one batch of 1,000 a call
-TARGETS = {"ratio": 1.3, "import_growth": 1.2, "cron_seconds": 30, "cron_mb": 300}
+ORDER_LINES = 100  # an order of a whole class's courses, one line each
+ORDER_PRODUCTS = 10  # courses (addon) or service products (stock) on those lines
+TARGETS = {
+    "ratio": 1.3,
+    "import_growth": 1.2,
+    "cron_seconds": 30,
+    "cron_mb": 300,
+    "order_extra_queries_growth": 0,
+    "enrollment_cron_seconds": 60,
+}
 
 
 def db_name(prefix, leads):
@@ -275,12 +285,81 @@ def kanban(db, rep):
     return read
 
 
+def confirm_order(lines):
+    """A consultant confirms the order on their own lead: `lines` lines of
+    service products (stock), of courses with a class each (addon, which
+    checks the seats, enrols a student per line and wins the lead)."""
+
+    def prepare(db, rep):
+        lead_id, user_id = owned_leads(db)[rep + 1]
+        user = db.users.browse(user_id)
+        env = db.env
+        parent = env["res.partner"].create({"name": "王爸爸 (bench)"})
+        if db.addon:
+            courses = env["training.course"].create(
+                [
+                    {
+                        "name": f"Scratch {k} (bench)",
+                        "teaching_mode": "face_to_face",
+                        "lesson_hours": 48,
+                        "list_price": 6000,
+                    }
+                    for k in range(ORDER_PRODUCTS)
+                ]
+            )
+            classes = env["training.class"].create(
+                [
+                    {
+                        "name": f"Spring {k} (bench)",
+                        "course_id": courses[k % ORDER_PRODUCTS].id,
+                        "date_start": date.today() + timedelta(days=30),
+                        "date_end": date.today() + timedelta(days=120),
+                        "seats": 30,
+                    }
+                    for k in range(lines)
+                ]
+            )
+            line_vals = [
+                {"product_id": c.course_id.product_id.id, "training_class_id": c.id}
+                for c in classes
+            ]
+        else:
+            products = env["product.product"].create(
+                [
+                    {"name": f"Scratch {k} (bench)", "type": "service", "list_price": 6000}
+                    for k in range(ORDER_PRODUCTS)
+                ]
+            )
+            line_vals = [{"product_id": products[k % ORDER_PRODUCTS].id} for k in range(lines)]
+        order = env["sale.order"].create(
+            {
+                "partner_id": parent.id,
+                "user_id": user.id,
+                "opportunity_id": lead_id,
+                "order_line": [Command.create(vals) for vals in line_vals],
+            }
+        )
+
+        def confirm():
+            order.with_user(user).action_confirm()
+            assert order.state == "sale"
+            if db.addon:
+                assert len(order.training_enrollment_ids) == lines
+
+        return confirm
+
+    return prepare
+
+
 SCENARIOS = [
     ("create one lead as a consultant", create_lead),
     ("log a follow-up on one's own lead", log_followup),
     ("first contact on a pool lead", first_contact),
     ("kanban My Pipeline, 80 cards", kanban),
 ]
+# Confirming orders: the addon's extra queries must not grow with the lines.
+# (lines, runs): the order of 100 lines takes seconds, as the imports.
+ORDER_SCENARIOS = [(1, REPEAT_FAST), (ORDER_LINES, REPEAT)]
 
 
 def eligible_count(cr):
@@ -350,9 +429,63 @@ def cron_child(dbname):
     }
 
 
-def run_cron(config_file, dbname):
+def due_enrollments(cr, today):
+    """Enrolments the state action would still move on (its domains, in SQL)."""
+    cr.execute(
+        """SELECT count(*) FROM training_enrollment
+            WHERE (state IN ('enrolled', 'studying') AND end_date < %(today)s)
+               OR (state = 'enrolled' AND start_date <= %(today)s
+                   AND (end_date IS NULL OR end_date >= %(today)s))""",
+        {"today": today},
+    )
+    return cr.fetchone()[0]
+
+
+def enrollment_cron_child(dbname):
+    """The enrolment state action as the cron runner calls it, as cron_child
+    does for the protection cron; rolled back at the end."""
+    threading.current_thread().testing = True
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        cron = env.ref("training_crm.ir_cron_training_enrollment_state")
+        today = fields.Date.context_today(env["training.enrollment"].with_user(cron.user_id))
+        cr.execute("SELECT count(*) FROM training_enrollment")
+        total = cr.fetchone()[0]
+        before = due_enrollments(cr, today)
+        baseline = rss_mb()
+        seconds = queries = calls = 0
+        remaining = before
+        while remaining and calls < CRON_MAX_CALLS:
+            job = cron.with_user(cron.user_id).with_context(lastcall=cron.lastcall)
+            job, _progress = job._add_progress()
+            start, count = time.perf_counter(), cr.sql_log_count
+            job.env["training.enrollment"]._cron_update_state()
+            job.env.flush_all()
+            seconds += time.perf_counter() - start
+            queries += cr.sql_log_count - count
+            calls += 1
+            remaining = due_enrollments(cr, today)
+        peak = rss_mb("VmHWM")
+        cr.rollback()
+    moved = before - remaining
+    return {
+        "enrollments": total,
+        "due": before,
+        "moved": moved,
+        "left": remaining,
+        "calls": calls,
+        "seconds": round(seconds, 2),
+        "queries": queries,
+        "queries_per_1000": round(queries * 1000 / max(moved, 1), 1),
+        "peak_rss_mb": round(peak),
+        "rss_before_mb": round(baseline),
+    }
+
+
+def run_cron(config_file, dbname, kind="protection"):
     output = subprocess.run(
-        [sys.executable, __file__, "--cron-child", dbname, config_file],
+        [sys.executable, __file__, "--cron-child", dbname, config_file, "--cron-kind", kind],
         check=True,
         capture_output=True,
         text=True,
@@ -380,8 +513,10 @@ def targets(report):
     """The project's stated targets: shown as PASS/FAIL, never failing the run."""
     checks = []
     for row in report["scenarios"]:
-        if "ratio" in row and not row["name"].startswith(
-            f"import {IMPORT_ROWS:,} leads at {SMALL:,}"
+        if (
+            "ratio" in row
+            and not row["name"].startswith(f"import {IMPORT_ROWS:,} leads at {SMALL:,}")
+            and not row["name"].startswith("confirm an order")
         ):
             checks.append((f"{row['name']}: time ratio", row["ratio"], TARGETS["ratio"]))
     imports = [row for row in report["scenarios"] if row["name"].startswith("import")]
@@ -392,6 +527,24 @@ def targets(report):
     if cron:
         checks.append(("protection cron: seconds", cron["seconds"], TARGETS["cron_seconds"]))
         checks.append(("protection cron: peak RSS MB", cron["peak_rss_mb"], TARGETS["cron_mb"]))
+    extra = report.get("order_extra_queries")
+    if extra:
+        checks.append(
+            (
+                f"order confirmation: addon's extra queries, {ORDER_LINES} lines - 1 line",
+                extra[str(ORDER_LINES)] - extra["1"],
+                TARGETS["order_extra_queries_growth"],
+            )
+        )
+    enrollment_cron = report.get("enrollment_cron")
+    if enrollment_cron:
+        checks.append(
+            (
+                "enrolment state action: seconds",
+                enrollment_cron["seconds"],
+                TARGETS["enrollment_cron_seconds"],
+            )
+        )
     return [
         {"target": name, "value": value, "limit": limit, "pass": value <= limit}
         for name, value, limit in checks
@@ -421,6 +574,29 @@ def table(report):
             f"({cron['rss_before_mb']} MB before the first call; {cron['signature']})."
         )
         lines.append("")
+    extra = report.get("order_extra_queries")
+    if extra:
+        lines.append(
+            "Order confirmation: the addon adds "
+            + " and ".join(
+                f"{count:,} queries to Sales' for {lines_} line{'s' if lines_ != '1' else ''}"
+                for lines_, count in extra.items()
+            )
+            + " (checking the classes' seats, enrolling one student per seat in one batch, "
+            "winning the lead, opening the students' dialog)."
+        )
+        lines.append("")
+    enrollment_cron = report.get("enrollment_cron")
+    if enrollment_cron:
+        run = enrollment_cron
+        lines.append(
+            f"Enrolment state action (addon only): moved {run['moved']:,} of {run['due']:,} "
+            f"due enrolments (of {run['enrollments']:,}) in {run['calls']} call(s), "
+            f"{run['seconds']:.1f} s, {run['queries']:,} queries "
+            f"({run['queries_per_1000']:g} per 1,000 enrolments), peak RSS "
+            f"{run['peak_rss_mb']} MB ({run['rss_before_mb']} MB before the first call)."
+        )
+        lines.append("")
     lines.append("| target | value | limit | |")
     lines.append("|---|---:|---:|---|")
     for check in report["targets"]:
@@ -436,7 +612,8 @@ def describe(report):
         f"Run on {report['date']}: {size['leads']:,} leads and {size['followups']:,} "
         f"follow-ups (import also at {SMALL:,} leads); {host['nproc']} CPUs ({host['cpu']}), "
         f"{host['ram_gb']} GB RAM, PostgreSQL {host['postgresql']}. Medians of {REPEAT} "
-        f"runs (imports) or {REPEAT_FAST} runs (single acts) after a warm-up; "
+        f"runs (imports, {ORDER_LINES}-line orders) or {REPEAT_FAST} runs (single acts) "
+        "after a warm-up; "
         f"ratio = addon s / stock s. Data set generation: {generated}."
     )
 
@@ -461,13 +638,15 @@ def main():
     parser.add_argument("--followups", type=int)
     parser.add_argument("--readme", action="store_true", help="rewrite README.md from JSON")
     parser.add_argument("--cron-child", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--cron-kind", default="protection", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.readme:  # bench.py --readme [JSON]
         write_readme(json.loads(Path(args.config or args.json).read_text()))
         return
     if args.cron_child:  # bench.py --cron-child DB CONFIG
         odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-        print(json.dumps(cron_child(args.cron_child)))
+        child = enrollment_cron_child if args.cron_kind == "enrollment" else cron_child
+        print(json.dumps(child(args.cron_child)))
         return
     odoo.tools.config.parse_config(["-c", args.config, "--max-cron-threads=0", "--log-level=warn"])
     followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
@@ -505,10 +684,22 @@ def main():
             for name, prepare in SCENARIOS:
                 print(f"{name} …", flush=True)
                 report["scenarios"].append({"name": name, **measure(pair, prepare)})
+            extra = {}
+            for lines, repeat in ORDER_SCENARIOS:
+                name = f"confirm an order of {lines:,} course line{'s' if lines > 1 else ''}"
+                print(f"{name} …", flush=True)
+                row = {"name": name, **measure(pair, confirm_order(lines), repeat)}
+                report["scenarios"].append(row)
+                extra[str(lines)] = row["addon"]["queries"] - row["stock"]["queries"]
+            report["order_extra_queries"] = extra
         for database in pair.values():
             database.cr.close()
     print("protection cron …", flush=True)
     report["cron"] = run_cron(args.config, db_name(args.addon, args.leads))
+    print("enrolment state action …", flush=True)
+    report["enrollment_cron"] = run_cron(
+        args.config, db_name(args.addon, args.leads), kind="enrollment"
+    )
     report["targets"] = targets(report)
     print(describe(report))
     print(table(report))

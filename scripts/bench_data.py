@@ -7,6 +7,11 @@ would take hours, then a sample of them is recomputed with the ORM and the
 run fails if any stored computed value differs. A marker in
 `ir_config_parameter` keeps a database for the next run while the size, the
 generator and the stored fields are unchanged.
+
+The addon's database also holds ENROLLMENTS enrolments (COPY as well), on
+courses and classes made with the ORM, most of them due to move on (enrolled
+in a class that has started or ended): what the state scheduled action works
+through in the bench.
 """
 
 import hashlib
@@ -26,7 +31,7 @@ from odoo import Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, email_normalize
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
 STOCK_MODULES = "crm,sale_crm"  # what training_crm depends on
@@ -69,6 +74,11 @@ GRADES = {"s": 5, "a": 15, "b": 30, "c": 30, "d": 20}
 # against the records: stock gets the same dates without having grades.
 GRADE_DAYS = {"s": (1, 3), "a": (2, 5), "b": (7, 14), "c": (14, 30), "d": (30, 60)}
 # Stored computed fields the sample check does not recompute, and why.
+# Enrolments for the state scheduled action (addon only), whatever the leads.
+ENROLLMENTS = 100_000
+STUDENTS = 2_000
+CLASSES_PER_COURSE = 40
+CANCELLED_SHARE = 0.03
 UNCHECKED = {
     # Odoo stamps "now" when empty and keeps any value: nothing to derive.
     ("crm.lead", "date_last_stage_update"),
@@ -83,7 +93,7 @@ def schema_hash(env):
     """Stored fields of the models the generator writes: new code, new data set."""
     names = sorted(
         f"{model}.{name}"
-        for model in ("crm.lead", "training.crm.followup", "mail.activity")
+        for model in ("crm.lead", "training.crm.followup", "mail.activity", "training.enrollment")
         if model in env
         for name, field in env[model]._fields.items()
         if field.store and field.column_type
@@ -137,6 +147,8 @@ def ensure(config_file, dbname, modules, leads, followups, seed=42):
     install(config_file, dbname, "base")
     with Registry(dbname).cursor() as cr:
         demo_school.configure_country(api.Environment(cr, api.SUPERUSER_ID, {}))
+    # That registry knows base alone: the generator must load the installed modules'.
+    Registry.delete(dbname)
     install(config_file, dbname, modules)
     installed = time.perf_counter()
     Generator(dbname, leads, followups, seed).run()
@@ -198,6 +210,12 @@ class Generator:
                     f"  {self.followup_rows:,} follow-ups in {time.perf_counter() - step:.0f} s",
                     flush=True,
                 )
+                step = time.perf_counter()
+                self.write_enrollments()
+                print(
+                    f"  {ENROLLMENTS:,} enrolments in {time.perf_counter() - step:.0f} s",
+                    flush=True,
+                )
             step = time.perf_counter()
             self.write_activities()
             self.reset_sequences()
@@ -212,6 +230,8 @@ class Generator:
             step = time.perf_counter()
             check_sample(env, self.rng)
             print(f"  ORM check of 200 leads in {time.perf_counter() - step:.0f} s", flush=True)
+            if self.addon:
+                check_enrollment_sample(env, self.rng)
             env["ir.config_parameter"].set_param(
                 MARKER, marker(self.n_leads, self.n_followups, schema_hash(env))
             )
@@ -567,6 +587,72 @@ class Generator:
         copy_rows(self.cr, "training_crm_followup", columns, rows)
         self.followup_rows = len(rows)
 
+    def write_enrollments(self):
+        """Courses, their classes and students through the ORM (few), then
+        ENROLLMENTS enrolments with COPY, all still `enrolled` (and a few
+        cancelled) as if the state action had not run: classes started up to
+        18 months ago or start within 3 months, so most enrolments are due to
+        become studying or graduated. Their own random stream, so that the
+        leads stay the same in both databases."""
+        rng = random.Random(self.seed + 1)
+        env = self.env(context=dict(self.env.context, tracking_disable=True))
+        today = self.now.date()
+        courses = env["training.course"].create(
+            [
+                {
+                    "name": f"{name} (bench)",
+                    "teaching_mode": "face_to_face",
+                    "lesson_hours": 48,
+                    "list_price": 6000,
+                }
+                for name in COURSES
+            ]
+        )
+        classes = env["training.class"].create(
+            [
+                {
+                    "name": f"{course.name} {k + 1:02d}",
+                    "course_id": course.id,
+                    "date_start": (start := today - timedelta(days=rng.randint(-90, 540))),
+                    "date_end": start + timedelta(days=rng.randint(60, 150)),
+                }
+                for course in courses
+                for k in range(CLASSES_PER_COURSE)
+            ]
+        )
+        students = env["res.partner"].create(
+            [
+                {"name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)}
+                for _k in range(STUDENTS)
+            ]
+        )
+        env.flush_all()
+        currency = env.ref("base.main_company").currency_id.id
+        consultants = [member for members in self.members for member in members]
+        team_of = {member: self.teams[t].id for t, ms in enumerate(self.members) for member in ms}
+        classes = [(c.id, c.course_id.id, c.date_start, c.date_end) for c in classes]
+        students = students.ids
+        rows = []
+        for _k in range(ENROLLMENTS):
+            class_id, course_id, start, end = rng.choice(classes)
+            user = rng.choice(consultants)
+            cancelled = rng.random() < CANCELLED_SHARE
+            created = self.now - timedelta(days=max((today - start).days, 0) + rng.randint(1, 60))
+            student = rng.choice(students)
+            rows.append(
+                (
+                    student, student, course_id, class_id, 48.0, currency, 6000.0, start, end,
+                    "cancelled" if cancelled else "enrolled", user, team_of[user],
+                    self.company_id, created, created, self.manager.id, self.manager.id,
+                )
+            )  # fmt: skip
+        columns = [
+            "partner_id", "payer_id", "course_id", "class_id", "hours", "currency_id", "amount",
+            "start_date", "end_date", "state", "user_id", "team_id", "company_id",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(self.cr, "training_enrollment", columns, rows)
+
     def write_activities(self):
         """One open activity per owned open lead: the follow-up due (addon) or a
         To-Do (stock), the thing a consultant closes when logging a contact."""
@@ -616,7 +702,7 @@ class Generator:
         """COPY bypasses the id sequences; ANALYZE gives the planner the new sizes."""
         tables = ["crm_lead", "mail_activity"]
         if self.addon:
-            tables.append("training_crm_followup")
+            tables += ["training_crm_followup", "training_enrollment"]
         for table in tables:
             self.cr.execute(
                 SQL(
@@ -626,6 +712,14 @@ class Generator:
                 )
             )
             self.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+
+
+def check_enrollment_sample(env, rng, size=200):
+    """The enrolments' stored computed fields (dates from the class, the
+    order), recomputed with the ORM for `size` random ones."""
+    env.cr.execute("SELECT id FROM training_enrollment ORDER BY id")
+    ids = rng.sample([row[0] for row in env.cr.fetchall()], size)
+    check_records(env, [env["training.enrollment"].browse(ids)])
 
 
 def check_sample(env, rng, size=200):
@@ -640,6 +734,12 @@ def check_sample(env, rng, size=200):
     samples.append(
         env["mail.activity"].search([("res_model", "=", "crm.lead"), ("res_id", "in", ids)])
     )
+    check_records(env, samples)
+
+
+def check_records(env, samples):
+    """Recompute the stored computed fields of each recordset of `samples`
+    with the ORM; raise on any difference."""
     errors = defaultdict(list)
     for records in samples:
         model = records._name

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -243,3 +243,65 @@ class TestUi(HttpCase):
             ["zh_CN"]
         )
         self._my_day_log_tour("tour_day_zh", "zh_CN")
+
+    def test_lead_to_enrollment_tour(self):
+        """A consultant sells their lead's course of interest: New Quotation,
+        the class, Confirm, the child named in the students' dialog; the
+        enrolment is the child's, on the course and class, at the line's
+        amount, sold by the consultant, and the lead is won."""
+        consultant = new_test_user(
+            self.env,
+            login="tour_seller",
+            name="Tour Seller",
+            groups="training_crm.group_consultant",
+        )
+        course = self.env["training.course"].create(
+            {
+                "name": "Tour Scratch",
+                "teaching_mode": "face_to_face",
+                "lesson_hours": 48,
+                "list_price": 6000,
+            }
+        )
+        training_class = self.env["training.class"].create(
+            {
+                "name": "Tour Spring",
+                "course_id": course.id,
+                "date_start": date(2026, 3, 1),
+                "date_end": date(2026, 6, 30),
+                "seats": 10,
+            }
+        )
+        parent = self.env["res.partner"].create({"name": "Tour Parent"})
+        child = self.env["res.partner"].create({"name": "Tour Child", "parent_id": parent.id})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Lead Scratch",
+                "type": "opportunity",
+                "user_id": consultant.id,
+                "partner_id": parent.id,
+                "intent_grade_id": self.env.ref("training_crm.grade_a").id,
+                "course_ids": [Command.set(course.ids)],
+            }
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_lead_to_enrollment", login="tour_seller"
+        )
+        order = lead.order_ids
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.user_id, consultant)
+        enrollment = order.training_enrollment_ids
+        self.assertEqual(len(enrollment), 1)
+        self.assertEqual(enrollment.partner_id, child)
+        self.assertEqual(enrollment.payer_id, parent)
+        self.assertEqual(enrollment.course_id, course)
+        self.assertEqual(enrollment.class_id, training_class)
+        self.assertEqual(enrollment.start_date, date(2026, 3, 1))
+        self.assertEqual(enrollment.amount, 6000)
+        self.assertEqual(enrollment.hours, 48)
+        self.assertEqual(enrollment.lead_id, lead)
+        self.assertEqual(enrollment.user_id, consultant)
+        self.assertEqual(enrollment.intent_grade_id, self.env.ref("training_crm.grade_a"))
+        self.assertEqual(lead.training_enrollment_ids, enrollment)
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.probability, 100)
