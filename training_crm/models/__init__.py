@@ -20,6 +20,3 @@ from . import training_enrollment
 from . import crm_lead_enrollment
 from . import training_enrollment_payment
 from . import account_move
-from . import sale_order_demo
-from . import account_chart_template
-from . import account_move_demo

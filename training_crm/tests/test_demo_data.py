@@ -56,28 +56,26 @@ class TestDemoData(TransactionCase):
         full refund, with the enrolments and amounts the staff would see."""
         ref = self.env.ref
 
-        def order(key):
-            return ref(f"training_crm.sale_order_demo_{key}")
-
-        orders = self.env["sale.order"].union(
-            *(
-                order(key)
-                for key in (
-                    "quotation",
-                    "deposit",
-                    "siblings",
-                    "paid",
-                    "instalments",
-                    "partial_refund",
-                    "refunded",
-                    "one_to_one",
-                )
-            )
+        stages = {
+            "quotation": "lead_demo_32",
+            "deposit": "lead_demo_16",
+            "siblings": "lead_demo_17",
+            "paid": "lead_demo_13",
+            "instalments": "lead_demo_23",
+            "partial_refund": "lead_demo_24",
+            "refunded": "lead_demo_25",
+            "one_to_one": "lead_demo_18",
+        }
+        leads = self.env["crm.lead"].union(
+            *(ref(f"training_crm.{xmlid}") for xmlid in stages.values())
         )
+        orders = self.env["sale.order"].search([("opportunity_id", "in", leads.ids)])
+
+        def order(key):
+            return orders.filtered(lambda o: o.opportunity_id == ref(f"training_crm.{stages[key]}"))
+
         self.assertEqual(len(orders), 8)
-        demo_leads = self._demo_ids("crm.lead")
         for sale_order in orders:
-            self.assertIn(sale_order.opportunity_id.id, demo_leads, sale_order.name)
             self.assertEqual(sale_order.user_id, sale_order.opportunity_id.user_id, sale_order.name)
             self.assertTrue(sale_order.user_id.has_group("training_crm.group_consultant"))
             self.assertEqual(sale_order.currency_id, self.env.company.currency_id)
