@@ -98,8 +98,9 @@ class AccountChartTemplate(models.AbstractModel):
     def _training_create_demo_orders(self):
         """Demo data: orders of the demo consultants at each stage, made through
         the steps staff take (the consultant confirms and names the students,
-        the administrator invoices, registers payments and credit notes), so
-        that enrolments, their amounts and the chatter are what they would be.
+        the administrator invoices, registers payments and credit notes), each
+        in their own language, so that enrolments, their amounts and the
+        chatter are what they would be.
         Made once: not again while the demo leads have orders. Called by
         demo/sale_order_demo.xml, and by the chart of accounts when it was not
         loaded yet then."""
@@ -136,6 +137,7 @@ class AccountChartTemplate(models.AbstractModel):
             order = (
                 self.env["sale.order"]
                 .with_user(consultant)
+                .with_context(lang=consultant.lang)
                 .with_company(lead.company_id or self.env.company)
                 .create(
                     {
@@ -206,6 +208,7 @@ class AccountChartTemplate(models.AbstractModel):
         editor = (
             self.env["training.enrollment.editor"]
             .with_user(order.user_id)
+            .with_context(lang=order.user_id.lang)
             .with_context(default_sale_order_id=order.id)
             .create({})
         )
@@ -216,7 +219,7 @@ class AccountChartTemplate(models.AbstractModel):
     @api.model
     def _training_demo_invoice(self, order, user, invoice_date, **wizard_values):
         """Sales' Create Invoice wizard (regular invoice, or a down payment), posted."""
-        order = order.with_user(user)
+        order = order.with_user(user).with_context(lang=user.lang)
         before = order.invoice_ids
         order.env["sale.advance.payment.inv"].with_context(
             active_model="sale.order", active_ids=order.ids
@@ -230,7 +233,7 @@ class AccountChartTemplate(models.AbstractModel):
     def _training_demo_pay(self, move, user, amount, payment_date):
         """Register Payment on the invoice (or pay a credit note back)."""
         self.env["account.payment.register"].with_user(user).with_context(
-            active_model="account.move", active_ids=move.ids
+            lang=user.lang, active_model="account.move", active_ids=move.ids
         ).create({"amount": amount, "payment_date": payment_date})._create_payments()
 
     @api.model
@@ -240,10 +243,10 @@ class AccountChartTemplate(models.AbstractModel):
         wizard = (
             self.env["account.move.reversal"]
             .with_user(user)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .with_context(lang=user.lang, active_model="account.move", active_ids=invoice.ids)
             .create({"reason": reason, "journal_id": invoice.journal_id.id})
         )
-        refund = self.env["account.move"].with_user(user).browse(wizard.refund_moves()["res_id"])
+        refund = wizard.env["account.move"].browse(wizard.refund_moves()["res_id"])
         if invoice.currency_id.compare_amounts(amount, invoice.amount_total):
             line = refund.invoice_line_ids.filtered(lambda ln: ln.display_type == "product")[:1]
             line.write(
