@@ -51,6 +51,103 @@ class TestDemoData(TransactionCase):
             team = self.env.ref(xmlid)
             self.assertGreaterEqual(len(team.member_ids), 2, team.name)
 
+    def test_demo_orders_at_each_stage(self):
+        """Orders of the demo consultants on their leads, from a quotation to a
+        full refund, with the enrolments and amounts the staff would see."""
+        ref = self.env.ref
+
+        stages = {
+            "quotation": "lead_demo_32",
+            "deposit": "lead_demo_16",
+            "siblings": "lead_demo_17",
+            "paid": "lead_demo_13",
+            "instalments": "lead_demo_23",
+            "partial_refund": "lead_demo_24",
+            "refunded": "lead_demo_25",
+            "one_to_one": "lead_demo_18",
+        }
+        leads = self.env["crm.lead"].union(
+            *(ref(f"training_crm.{xmlid}") for xmlid in stages.values())
+        )
+        orders = self.env["sale.order"].search([("opportunity_id", "in", leads.ids)])
+
+        def order(key):
+            return orders.filtered(lambda o: o.opportunity_id == ref(f"training_crm.{stages[key]}"))
+
+        self.assertEqual(len(orders), 8)
+        for sale_order in orders:
+            self.assertEqual(sale_order.user_id, sale_order.opportunity_id.user_id, sale_order.name)
+            self.assertTrue(sale_order.user_id.has_group("training_crm.group_consultant"))
+            self.assertEqual(sale_order.currency_id, self.env.company.currency_id)
+
+        # Quotations: two courses proposed; a deposit (定金) paid, nobody enrolled yet.
+        quotation = order("quotation")
+        self.assertEqual(quotation.state, "draft")
+        self.assertEqual(len(quotation.order_line.training_course_id), 2)
+        self.assertFalse(quotation.invoice_ids)
+        deposit = order("deposit")
+        self.assertEqual(deposit.state, "draft")
+        self.assertFalse(deposit.training_enrollment_ids)
+        self.assertEqual(deposit.invoice_ids.mapped("state"), ["posted"])
+        self.assertIn(deposit.invoice_ids.payment_state, ("paid", "in_payment"))
+        self.assertTrue(deposit.order_line.filtered("is_downpayment"))
+
+        # Confirmed: two children of one family on one line, named as students.
+        siblings = order("siblings")
+        self.assertEqual(siblings.state, "sale")
+        self.assertEqual(len(siblings.order_line), 1)
+        students = siblings.training_enrollment_ids.partner_id
+        self.assertEqual(set(students.mapped("name")), {"郑凯", "郑悦"})
+        self.assertEqual(students.parent_id, siblings.partner_id)
+        self.assertEqual(siblings.training_enrollment_ids.payer_id, siblings.partner_id)
+        self.assertTrue(siblings.opportunity_id.stage_id.is_won)
+        self.assertEqual(siblings.training_enrollment_ids.user_id, siblings.user_id)
+
+        def enrolment(key):
+            enrollments = order(key).training_enrollment_ids
+            self.assertEqual(len(enrollments), 1, key)
+            self.assertNotEqual(enrollments.partner_id, order(key).partner_id, key)
+            return enrollments
+
+        # Invoiced and paid: nothing due.
+        paid = enrolment("paid")
+        self.assertGreater(paid.amount_invoiced, 0)
+        self.assertEqual(paid.amount_paid, paid.amount_invoiced)
+        self.assertEqual(paid.amount_due, 0)
+        self.assertEqual(paid.payment_ids.mapped("amount"), [paid.amount_paid])
+
+        # Instalments: two paid so far, the rest due.
+        instalments = enrolment("instalments")
+        self.assertEqual(len(instalments.payment_ids), 2)
+        self.assertGreater(instalments.amount_paid, 0)
+        self.assertGreater(instalments.amount_due, 0)
+        self.assertEqual(
+            instalments.amount_paid + instalments.amount_due, instalments.amount_invoiced
+        )
+
+        # A part refunded (and paid back): the student goes on studying.
+        partial = enrolment("partial_refund")
+        self.assertGreater(partial.amount_refunded, 0)
+        self.assertLess(partial.amount_refunded, partial.amount_invoiced)
+        self.assertEqual(partial.amount_paid, partial.amount_invoiced - partial.amount_refunded)
+        self.assertEqual(partial.amount_due, 0)
+        self.assertNotEqual(partial.state, "cancelled")
+
+        # All refunded: cancelled, with the credit note's reason.
+        refunded = enrolment("refunded")
+        self.assertEqual(refunded.state, "cancelled")
+        self.assertIn("全家搬迁", refunded.cancel_reason)
+        self.assertEqual(refunded.amount_refunded, refunded.amount_invoiced)
+        self.assertEqual(refunded.amount_paid, 0)
+        self.assertEqual(order("refunded").training_enrollment_count, 0)
+
+        # A one-to-one lesson-hour package: no class, the package's hours.
+        package = enrolment("one_to_one")
+        self.assertEqual(package.course_id, ref("training_crm.course_maths_1on1"))
+        self.assertFalse(package.class_id)
+        self.assertEqual(package.hours, package.course_id.lesson_hours)
+        self.assertEqual(package.amount_due, 0)
+
     def _demo_ids(self, model):
         return (
             self.env["ir.model.data"]
