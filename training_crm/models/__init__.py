@@ -17,6 +17,5 @@ from . import training_class
 from . import product_template
 from . import sale_order_line
 from . import training_enrollment
-from . import crm_lead_enrollment
 from . import training_enrollment_payment
 from . import account_move

@@ -205,6 +205,11 @@ class CrmLead(models.Model):
         help="Courses the consultant recommends (usually 2-3); a new quotation from the "
         "lead proposes them as order lines.",
     )
+    # Enrolments, from its confirmed orders
+    training_enrollment_ids = fields.One2many("training.enrollment", "lead_id", string="Enrolments")
+    training_enrollment_count = fields.Integer(
+        compute="_compute_training_enrollment_count", string="Enrolments Count"
+    )
 
     def init(self):
         res = super().init()
@@ -371,6 +376,12 @@ class CrmLead(models.Model):
             planned = lead._is_open() and lead.next_followup_date
             lead.followup_overdue = bool(planned and planned < today)
             lead.followup_due_today = bool(planned and planned == today)
+
+    @api.depends_context("uid")
+    def _compute_training_enrollment_count(self):
+        counts = self.env["training.enrollment"]._count_open_by("lead_id", self)
+        for lead in self:
+            lead.training_enrollment_count = counts.get(lead, 0)
 
     @api.depends("intent_grade_id")
     def _compute_intent_grade_is_top(self):
@@ -586,6 +597,10 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
+
+    def action_view_training_enrollments(self):
+        self.ensure_one()
+        return self.env["training.enrollment"]._action_view_for("lead_id", self)
 
     def action_log_followup(self):
         self.ensure_one()

@@ -18,18 +18,7 @@ class SaleOrder(models.Model):
 
     @api.depends_context("uid")
     def _compute_training_enrollment_count(self):
-        """Counted within the user's own rights: nothing for a user who may not
-        read enrolments."""
-        Enrollment = self.env["training.enrollment"]
-        counts = {}
-        if Enrollment.has_access("read") and self.ids:
-            counts = dict(
-                Enrollment._read_group(
-                    [("sale_order_id", "in", self.ids), ("state", "!=", "cancelled")],
-                    ["sale_order_id"],
-                    ["__count"],
-                )
-            )
+        counts = self.env["training.enrollment"]._count_open_by("sale_order_id", self)
         for order in self:
             order.training_enrollment_count = counts.get(order, 0)
 
@@ -94,12 +83,7 @@ class SaleOrder(models.Model):
 
     def action_view_training_enrollments(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "training_crm.training_enrollment_action"
-        )
-        action["domain"] = [("sale_order_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
+        return self.env["training.enrollment"]._action_view_for("sale_order_id", self)
 
     # ------------------------------------------------------------
     # TOOLS

@@ -304,6 +304,34 @@ class TrainingEnrollment(models.Model):
         }
 
     # ------------------------------------------------------------
+    # TOOLS: what leads and orders show of their enrolments
+    # ------------------------------------------------------------
+
+    @api.model
+    def _count_open_by(self, field_name, records):
+        """Enrolments not cancelled, per record of `field_name` (a lead, an
+        order), counted within the user's own rights: nothing for a user who
+        may not read enrolments."""
+        if not records.ids or not self.has_access("read"):
+            return {}
+        return dict(
+            self._read_group(
+                [(field_name, "in", records.ids), ("state", "!=", "cancelled")],
+                [field_name],
+                ["__count"],
+            )
+        )
+
+    @api.model
+    def _action_view_for(self, field_name, record):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.training_enrollment_action"
+        )
+        action["domain"] = [(field_name, "=", record.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
