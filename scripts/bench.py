@@ -387,45 +387,59 @@ def rss_mb(key="VmRSS"):
     return 0.0
 
 
+def drain_cron(env, xmlid, call, remaining):
+    """Call a scheduled action as the cron runner does (its user, a progress
+    record) until remaining() finds nothing left to do, as a batched action
+    needs; returns how many calls, seconds, queries and the peak memory."""
+    cr = env.cr
+    cron = env.ref(xmlid)
+    baseline = rss_mb()
+    seconds = queries = calls = 0
+    left = remaining()
+    while left and calls < CRON_MAX_CALLS:
+        job = cron.with_user(cron.user_id).with_context(lastcall=cron.lastcall)
+        job, _progress = job._add_progress()
+        start, count = time.perf_counter(), cr.sql_log_count
+        call(job.env)
+        job.env.flush_all()
+        seconds += time.perf_counter() - start
+        queries += cr.sql_log_count - count
+        calls += 1
+        left = remaining()
+    return {
+        "left": left,
+        "calls": calls,
+        "seconds": round(seconds, 2),
+        "queries": queries,
+        "peak_rss_mb": round(rss_mb("VmHWM")),
+        "rss_before_mb": round(baseline),
+    }
+
+
 def cron_child(dbname):
-    """The protection cron as the cron runner calls it, in this (fresh) process:
-    its user, a progress record, called again until nothing is left. Test mode
-    keeps it from committing; the transaction is rolled back at the end."""
+    """The protection cron as the cron runner calls it, in this (fresh) process.
+    Test mode keeps it from committing; the transaction is rolled back at the end."""
     threading.current_thread().testing = True
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
-        cron = env.ref("training_crm.ir_cron_release_idle_leads")
         before = eligible_count(cr)
         method = type(env["crm.lead"])._cron_release_idle_leads
         kwargs = {"commit": False} if "commit" in inspect.signature(method).parameters else {}
-        baseline = rss_mb()
-        seconds = queries = calls = 0
-        remaining = before
-        while remaining and calls < CRON_MAX_CALLS:
-            job = cron.with_user(cron.user_id).with_context(lastcall=cron.lastcall)
-            job, _progress = job._add_progress()
-            start, count = time.perf_counter(), cr.sql_log_count
-            job.env["crm.lead"]._cron_release_idle_leads(**kwargs)
-            job.env.flush_all()
-            seconds += time.perf_counter() - start
-            queries += cr.sql_log_count - count
-            calls += 1
-            remaining = eligible_count(cr)
-        peak = rss_mb("VmHWM")
+        run = drain_cron(
+            env,
+            "training_crm.ir_cron_release_idle_leads",
+            lambda job_env: job_env["crm.lead"]._cron_release_idle_leads(**kwargs),
+            lambda: eligible_count(cr),
+        )
         cr.rollback()
-    released = before - remaining
+    released = before - run["left"]
     return {
         "eligible": before,
         "released": released,
-        "left": remaining,
-        "calls": calls,
         "signature": "commit=False" if kwargs else "no commit argument",
-        "seconds": round(seconds, 2),
-        "queries": queries,
-        "queries_per_1000": round(queries * 1000 / max(released, 1), 1),
-        "peak_rss_mb": round(peak),
-        "rss_before_mb": round(baseline),
+        **run,
+        "queries_per_1000": round(run["queries"] * 1000 / max(released, 1), 1),
     }
 
 
@@ -453,33 +467,20 @@ def enrollment_cron_child(dbname):
         cr.execute("SELECT count(*) FROM training_enrollment")
         total = cr.fetchone()[0]
         before = due_enrollments(cr, today)
-        baseline = rss_mb()
-        seconds = queries = calls = 0
-        remaining = before
-        while remaining and calls < CRON_MAX_CALLS:
-            job = cron.with_user(cron.user_id).with_context(lastcall=cron.lastcall)
-            job, _progress = job._add_progress()
-            start, count = time.perf_counter(), cr.sql_log_count
-            job.env["training.enrollment"]._cron_update_state()
-            job.env.flush_all()
-            seconds += time.perf_counter() - start
-            queries += cr.sql_log_count - count
-            calls += 1
-            remaining = due_enrollments(cr, today)
-        peak = rss_mb("VmHWM")
+        run = drain_cron(
+            env,
+            "training_crm.ir_cron_training_enrollment_state",
+            lambda job_env: job_env["training.enrollment"]._cron_update_state(),
+            lambda: due_enrollments(cr, today),
+        )
         cr.rollback()
-    moved = before - remaining
+    moved = before - run["left"]
     return {
         "enrollments": total,
         "due": before,
         "moved": moved,
-        "left": remaining,
-        "calls": calls,
-        "seconds": round(seconds, 2),
-        "queries": queries,
-        "queries_per_1000": round(queries * 1000 / max(moved, 1), 1),
-        "peak_rss_mb": round(peak),
-        "rss_before_mb": round(baseline),
+        **run,
+        "queries_per_1000": round(run["queries"] * 1000 / max(moved, 1), 1),
     }
 
 
