@@ -173,14 +173,12 @@ class TrainingEnrollment(models.Model):
         digits=(16, 1),
         compute="_compute_hours",
         store=True,
-        precompute=True,
         help="Lesson hours consumed by the sessions taken (消课).",
     )
     hours_remaining = fields.Float(
         digits=(16, 1),
         compute="_compute_hours",
         store=True,
-        precompute=True,
         help="Lesson hours bought and not consumed yet.",
     )
     suspended = fields.Boolean(
