@@ -297,8 +297,11 @@ class TestTrainingStudy(TrainingStudyCommon):
         return wizard.action_apply()
 
     def test_class_transfer(self):
+        next_session = self._session(date=datetime(2026, 12, 1, 10, 0))
         self._change(self.enrollment_1, "class_transfer", class_id=self.class_2.id)
         self.assertEqual(self.enrollment_1.class_id, self.class_2)
+        # Off the old class's rosters still to take.
+        self.assertEqual(next_session.attendance_ids.enrollment_id, self.enrollment_2)
         change = self.enrollment_1.change_ids
         self.assertEqual(change.change_type, "class_transfer")
         self.assertEqual(change.from_class_id, self.training_class)

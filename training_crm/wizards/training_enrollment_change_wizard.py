@@ -69,6 +69,15 @@ class TrainingEnrollmentChangeWizard(models.TransientModel):
                 }
             )
             self.env["training.enrollment.change"].sudo().create(change)
+            if self.change_type in ("class_transfer", "suspension"):
+                # Off the rosters still to take from that day on.
+                self.env["training.attendance"].sudo().search(
+                    [
+                        ("enrollment_id", "=", enrollment.id),
+                        ("session_id.state", "=", "draft"),
+                        ("date", ">=", fields.Datetime.to_datetime(self.date)),
+                    ]
+                ).unlink()
         return {"type": "ir.actions.act_window_close"}
 
     # ------------------------------------------------------------
