@@ -11,8 +11,8 @@ DEMO_STUDENTS = (
 )
 
 
-class TrainingEnrollment(models.Model):
-    _inherit = "training.enrollment"
+class TrainingSession(models.Model):
+    _inherit = "training.session"
 
     @api.model
     def _training_create_demo_study(self):
@@ -22,7 +22,8 @@ class TrainingEnrollment(models.Model):
         Made once: not again while the running demo class has enrolments."""
         ref = self.env.ref
         training_class = ref("training_crm.class_scratch_running")
-        if self.search_count([("class_id", "=", training_class.id)], limit=1):
+        Enrollment = self.env["training.enrollment"]
+        if Enrollment.search_count([("class_id", "=", training_class.id)], limit=1):
             return
         adviser = ref("training_crm.user_adviser_chen")
         consultant = ref("training_crm.user_consultant_wang")
@@ -30,7 +31,7 @@ class TrainingEnrollment(models.Model):
         students = self.env["res.partner"].create(
             [{"name": name, "country_id": ref("base.cn").id} for name, _marks in DEMO_STUDENTS]
         )
-        enrollments = self.create(
+        enrollments = Enrollment.create(
             [
                 {
                     "partner_id": student.id,
