@@ -33,7 +33,8 @@ class TrainingEnrollmentChange(models.Model):
         digits=(16, 1), readonly=True, help="Lesson hours left when the change was made."
     )
     reason = fields.Text(readonly=True)
-    user_id = fields.Many2one("res.users", string="Changed By", required=True, readonly=True)
+    # Not required: a required user would keep a departed user from ever being deleted.
+    user_id = fields.Many2one("res.users", string="Changed By", readonly=True)
     company_id = fields.Many2one(
         related="enrollment_id.company_id", store=True, index=True, string="Company"
     )

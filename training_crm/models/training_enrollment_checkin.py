@@ -17,9 +17,7 @@ class TrainingEnrollmentCheckin(models.Model):
         related="enrollment_id.partner_id", store=True, index=True, string="Student"
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
-    user_id = fields.Many2one(
-        "res.users", string="Adviser", required=True, default=lambda self: self.env.user
-    )
+    user_id = fields.Many2one("res.users", string="Adviser", default=lambda self: self.env.user)
     attendance = fields.Selection(
         [("regular", "Regular"), ("irregular", "Irregular"), ("poor", "Often Absent")],
         help="How regularly the student attends, e.g. from the attendance and the teacher.",

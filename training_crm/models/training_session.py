@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 # Enrolment states a student may attend in (not graduated, not cancelled).
@@ -74,7 +74,7 @@ class TrainingSession(models.Model):
     # COMPUTE
     # ------------------------------------------------------------
 
-    @api.depends("class_id", "course_id", "date")
+    @api.depends("class_id", "enrollment_id", "course_id", "date")
     def _compute_display_name(self):
         for session in self:
             what = session.class_id.name or session.enrollment_id.display_name
@@ -114,7 +114,7 @@ class TrainingSession(models.Model):
     def _check_hours(self):
         for session in self:
             if session.hours <= 0:
-                raise UserError(self.env._("A session consumes more than 0 lesson hours."))
+                raise ValidationError(self.env._("A session consumes more than 0 lesson hours."))
 
     # ------------------------------------------------------------
     # CRUD
