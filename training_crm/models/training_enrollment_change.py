@@ -5,6 +5,7 @@ CHANGE_TYPES = [
     ("suspension", "Suspension"),
     ("resumption", "Resumption"),
     ("extension", "Extension"),
+    ("course_transfer", "Course Transfer"),
 ]
 
 
@@ -31,6 +32,20 @@ class TrainingEnrollmentChange(models.Model):
     to_end_date = fields.Date(string="End Date After", readonly=True)
     hours_remaining = fields.Float(
         digits=(16, 1), readonly=True, help="Lesson hours left when the change was made."
+    )
+    to_enrollment_id = fields.Many2one(
+        "training.enrollment",
+        string="New Enrolment",
+        readonly=True,
+        ondelete="set null",
+        help="Course transfer: the enrolment in the new course.",
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Quotation",
+        readonly=True,
+        ondelete="set null",
+        help="Course transfer: the quotation of the price difference.",
     )
     reason = fields.Text(readonly=True)
     # Not required: a required user would keep a departed user from ever being deleted.

@@ -366,3 +366,53 @@ class TestTrainingStudy(TrainingStudyCommon):
         self.assertEqual(
             (change.from_end_date, change.to_end_date), (date(2026, 6, 30), date(2026, 8, 31))
         )
+
+    def test_course_transfer(self):
+        """转课: the value of the hours left moves to the new course, the old
+        enrolment is cancelled with the reason, the difference is a draft
+        quotation whose confirmation enrols nobody twice."""
+        session = self._session(hours=2)
+        session.action_confirm()  # 6 of 8 hours left: 750.0 of 1000.0
+        python = self.env["training.course"].create(
+            {"name": "Python", "lesson_hours": 30, "list_price": 3000}
+        )
+        python_class = self.env["training.class"].create(
+            {
+                "name": "Python 1",
+                "course_id": python.id,
+                "date_start": date(2026, 4, 1),
+                "date_end": date(2026, 7, 31),
+                "seats": 1,
+            }
+        )
+        with self.assertRaises(AccessError):
+            self._change(
+                self.enrollment_1,
+                "course_transfer",
+                new_course_id=python.id,
+                class_id=python_class.id,
+            )
+        self._change(
+            self.enrollment_1,
+            "course_transfer",
+            user=self.user_supervisor,
+            new_course_id=python.id,
+            class_id=python_class.id,
+        )
+        self.assertEqual(self.enrollment_1.state, "cancelled")
+        self.assertIn("Course transfer to Python", self.enrollment_1.cancel_reason)
+        change = self.enrollment_1.change_ids
+        new = change.to_enrollment_id
+        self.assertEqual(
+            (new.partner_id, new.course_id, new.class_id, new.hours, new.amount),
+            (self.child_1, python, python_class, 30, 3000),
+        )
+        self.assertEqual(new.user_id, self.user_consultant)
+        order = change.sale_order_id
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.order_line.price_unit, 2250)
+        self.assertEqual(new.sale_line_id, order.order_line)
+        # The class's only seat is the student's: confirming enrols nobody again.
+        order.with_user(self.user_supervisor).action_confirm()
+        self.assertEqual(order.training_enrollment_ids, new)
+        self.assertEqual(python_class.seats_taken, 1)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from ..models.training_enrollment_change import CHANGE_TYPES
 from ..models.training_session import ATTENDING_STATES
@@ -22,11 +22,22 @@ class TrainingEnrollmentChangeWizard(models.TransientModel):
     suspended = fields.Boolean(related="enrollment_id.suspended")
     change_type = fields.Selection(CHANGE_TYPES, string="Change", required=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
+    new_course_id = fields.Many2one("training.course", domain="[('id', '!=', course_id)]")
+    class_course_id = fields.Many2one("training.course", compute="_compute_class_course_id")
     class_id = fields.Many2one(
-        "training.class", string="New Class", domain="[('course_id', '=', course_id)]"
+        "training.class", string="New Class", domain="[('course_id', '=', class_course_id)]"
     )
     end_date = fields.Date(string="New End Date")
     reason = fields.Text()
+
+    @api.depends("change_type", "course_id", "new_course_id")
+    def _compute_class_course_id(self):
+        for wizard in self:
+            wizard.class_course_id = (
+                wizard.new_course_id
+                if wizard.change_type == "course_transfer"
+                else wizard.course_id
+            )
 
     @api.onchange("change_type")
     def _onchange_change_type(self):
@@ -43,6 +54,8 @@ class TrainingEnrollmentChangeWizard(models.TransientModel):
             raise UserError(
                 self.env._("Only an enrolment being studied can change: this one is over.")
             )
+        if self.change_type == "course_transfer":
+            return self._apply_course_transfer(enrollment)
         vals, change = getattr(self, f"_apply_{self.change_type}")(enrollment)
         change.update(
             {
@@ -121,3 +134,110 @@ class TrainingEnrollmentChangeWizard(models.TransientModel):
         if not self.end_date or (enrollment.end_date and self.end_date <= enrollment.end_date):
             raise UserError(self.env._("An extension sets a later end date."))
         return {"end_date": self.end_date}, {}
+
+    def _apply_course_transfer(self, enrollment):
+        """转课: the value of the hours left moves to an enrolment in the new
+        course, the old enrolment is cancelled with the reason, and the price
+        difference is a draft quotation of the new course's line, which the new
+        enrolment belongs to (confirming it enrols nobody twice). Supervisors
+        only: prices change."""
+        if not (self.env.su or self.env.user.has_group("training_crm.group_supervisor")):
+            raise AccessError(
+                self.env._(
+                    "Only supervisors transfer a student to another course: the price changes."
+                )
+            )
+        course = self.new_course_id
+        if not course or course == enrollment.course_id:
+            raise UserError(self.env._("Choose the course the student transfers to."))
+        if course.teaching_mode != "one_to_one" and self.class_id.course_id != course:
+            raise UserError(
+                self.env._("Choose the class of course %(course)s.", course=course.display_name)
+            )
+        currency = enrollment.currency_id
+        value_left = (
+            currency.round(enrollment.amount * enrollment.hours_remaining / enrollment.hours)
+            if enrollment.hours
+            else 0.0
+        )
+        difference = currency.round(course.list_price - value_left)
+        reason = self.env._(
+            "Course transfer to %(course)s: %(reason)s",
+            course=course.display_name,
+            reason=self.reason or "-",
+        )
+        with self.env.cr.savepoint():
+            new_enrollment = self.env["training.enrollment"].create(
+                {
+                    "partner_id": enrollment.partner_id.id,
+                    "payer_id": enrollment.payer_id.id,
+                    "course_id": course.id,
+                    "class_id": self.class_id.id if course.teaching_mode != "one_to_one" else False,
+                    "hours": course.lesson_hours,
+                    "amount": max(course.list_price, value_left),
+                    "currency_id": currency.id,
+                    "lead_id": enrollment.lead_id.id,
+                    "user_id": enrollment.user_id.id,
+                    "intent_grade_id": enrollment.intent_grade_id.id,
+                    "team_id": enrollment.team_id.id,
+                    "company_id": enrollment.company_id.id,
+                    "adviser_id": self.class_id.adviser_id.id or enrollment.adviser_id.id,
+                }
+            )
+            order = self.env["sale.order"]
+            if difference > 0:
+                order = order.create(
+                    {
+                        "partner_id": (enrollment.payer_id or enrollment.partner_id).id,
+                        "user_id": enrollment.user_id.id,
+                        "team_id": enrollment.team_id.id,
+                        "opportunity_id": enrollment.lead_id.id,
+                        "company_id": enrollment.company_id.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": course.product_id.id,
+                                    "training_class_id": new_enrollment.class_id.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": difference,
+                                    "name": self.env._(
+                                        "%(course)s: course transfer from %(old)s, "
+                                        "%(credit)s credited",
+                                        course=course.display_name,
+                                        old=enrollment.course_id.display_name,
+                                        credit=value_left,
+                                    ),
+                                }
+                            )
+                        ],
+                    }
+                )
+                new_enrollment.sale_line_id = order.order_line
+            self.env["training.enrollment.change"].sudo().create(
+                {
+                    "enrollment_id": enrollment.id,
+                    "change_type": "course_transfer",
+                    "date": self.date,
+                    "from_class_id": enrollment.class_id.id,
+                    "from_course_id": enrollment.course_id.id,
+                    "from_end_date": enrollment.end_date,
+                    "to_class_id": new_enrollment.class_id.id,
+                    "to_course_id": course.id,
+                    "to_end_date": new_enrollment.end_date,
+                    "hours_remaining": enrollment.hours_remaining,
+                    "to_enrollment_id": new_enrollment.id,
+                    "sale_order_id": order.id,
+                    "reason": self.reason,
+                    "user_id": self.env.user.id,
+                }
+            )
+            enrollment.write({"state": "cancelled", "cancel_reason": reason})
+            self.env["training.attendance"].sudo().search(
+                [("enrollment_id", "=", enrollment.id), ("session_id.state", "=", "draft")]
+            ).unlink()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order" if order else "training.enrollment",
+            "res_id": (order or new_enrollment).id,
+            "views": [(False, "form")],
+        }
