@@ -38,6 +38,8 @@
         "wizards/training_enrollment_editor_views.xml",
         "security/training_enrollment_payment_security.xml",
         "views/training_enrollment_payment_views.xml",
+        "security/training_study_security.xml",
+        "views/training_study_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -54,5 +56,6 @@
         "demo/training_crm_ownership_demo.xml",
         "demo/training_course_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/training_study_demo.xml",
     ],
 }

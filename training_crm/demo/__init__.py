@@ -1,1 +1,2 @@
 from . import account_demo
+from . import training_study_demo

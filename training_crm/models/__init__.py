@@ -19,3 +19,7 @@ from . import sale_order_line
 from . import training_enrollment
 from . import training_enrollment_payment
 from . import account_move
+from . import training_session
+from . import training_attendance
+from . import training_enrollment_change
+from . import training_enrollment_checkin

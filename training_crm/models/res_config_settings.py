@@ -66,6 +66,21 @@ class ResConfigSettings(models.TransientModel):
         "the next attempt is planned this many days later (0: the same day).",
     )
 
+    # Studying: lesson hours (消课) and class advisers (班主任)
+    training_absence_keeps_hours = fields.Boolean(
+        string="Absences Keep Hours",
+        config_parameter="training_crm.absence_keeps_hours",
+        help="Unchecked, an unexcused absence (旷课) consumes the session's lesson hours like "
+        "a presence; checked, only presences and make-ups do. Excused absences never do.",
+    )
+    training_default_adviser_id = fields.Many2one(
+        "res.users",
+        string="Default Class Adviser",
+        config_parameter="training_crm.default_adviser_id",
+        domain="[('share', '=', False)]",
+        help="Adviser of new enrolments whose class has none; empty: the consultant who sold.",
+    )
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(

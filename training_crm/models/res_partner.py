@@ -26,6 +26,30 @@ class ResPartner(models.Model):
         string="Visible to Me (Training CRM)",
     )
 
+    # Lesson hours (消课) of the student's enrolments being studied.
+    training_hours_remaining = fields.Float(
+        compute="_compute_training_hours_remaining",
+        digits=(16, 1),
+        string="Lesson Hours Left",
+        help="Lesson hours bought and not consumed yet, over the student's enrolments "
+        "that are enrolled or studying (those the user may read).",
+    )
+
+    @api.depends_context("uid")
+    def _compute_training_hours_remaining(self):
+        Enrollment = self.env["training.enrollment"]
+        hours = {}
+        if self.ids and Enrollment.has_access("read"):
+            hours = dict(
+                Enrollment._read_group(
+                    [("partner_id", "in", self.ids), ("state", "in", ("enrolled", "studying"))],
+                    ["partner_id"],
+                    ["hours_remaining:sum"],
+                )
+            )
+        for partner in self:
+            partner.training_hours_remaining = hours.get(partner._origin, 0.0)
+
     @api.depends_context("uid")
     def _compute_training_visible(self):
         # Record rules are checked in Python on records already read
@@ -66,17 +90,18 @@ class ResPartner(models.Model):
             for model, fname in relations:
                 Model = env[model].with_context(active_test=False)
                 column = SQL.identifier(Model._table, fname)
-                for sqls, query in (
-                    (customers, Model.sudo()._search([(fname, "!=", False)])),
-                    (readable, Model._search([(fname, "!=", False)])),
-                ):
+                searches = [(customers, Model.sudo()._search([(fname, "!=", False)]))]
+                # An adviser who is no consultant reads no lead: none is theirs.
+                if Model.has_access("read"):
+                    searches.append((readable, Model._search([(fname, "!=", False)])))
+                for sqls, query in searches:
                     query.add_where(SQL("%s = %s", column, partner_id))
                     sqls.append(SQL("%s IN (%s)", partner_id, query.subselect(column)))
             return SQL(
                 "(NOT (%s) OR %s OR %s IN (SELECT partner_id FROM res_users) "
                 "OR %s IN (SELECT partner_id FROM res_company))",
                 SQL(" OR ").join(customers),
-                SQL(" OR ").join(readable),
+                SQL(" OR ").join(readable or [SQL("FALSE")]),
                 partner_id,
                 partner_id,
             )
@@ -95,4 +120,4 @@ class ResPartner(models.Model):
         somebody's customer: the lead's customer here; enrolments, students,
         guardians and complaints add theirs. A contact related to none of them
         is visible to every consultant; otherwise to readers of one record."""
-        return [("crm.lead", "partner_id")]
+        return [("crm.lead", "partner_id"), ("training.enrollment", "partner_id")]

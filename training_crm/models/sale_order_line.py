@@ -106,6 +106,8 @@ class SaleOrderLine(models.Model):
                         class_name=training_class.display_name,
                     )
                 )
+            if any(e.state != "cancelled" for e in line.training_enrollment_ids):
+                continue  # enrolled already (a course transfer): its seat is taken
             requested[training_class] += line.product_uom_qty
         limited = self.env["training.class"].union(*requested).filtered("seats")
         if not limited:

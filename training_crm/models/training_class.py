@@ -20,6 +20,13 @@ class TrainingClass(models.Model):
     date_start = fields.Date(string="Start Date", required=True)
     date_end = fields.Date(string="End Date", required=True)
     teacher_id = fields.Many2one("res.users", domain="[('share', '=', False)]", index=True)
+    adviser_id = fields.Many2one(
+        "res.users",
+        string="Class Adviser",
+        domain="[('share', '=', False)]",
+        index="btree_not_null",
+        help="The class's adviser (班主任), by default the adviser of its students' enrolments.",
+    )
     room = fields.Char(help="Classroom of a face-to-face class.")
     online_link = fields.Char(help="Meeting link of a live online class.")
 

@@ -2,7 +2,7 @@ import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 # Enrolments moved on by one batch of the state scheduled action, and batches per call.
 STATE_BATCH_SIZE = 1000
@@ -21,6 +21,16 @@ class TrainingEnrollment(models.Model):
     _inherit = ["mail.thread"]
     _order = "start_date desc, id desc"
     _check_company_auto = True
+
+    # The last guard of lesson hours, checked by the database at each write
+    # (the sessions lock their students' enrolments before consuming).
+    _sql_constraints = [
+        (
+            "hours_consumed_within_bought",
+            "CHECK(hours_consumed IS NULL OR hours IS NULL OR hours_consumed <= hours)",
+            "Lesson hours cannot be consumed beyond those bought.",
+        ),
+    ]
 
     # Student and payer
     partner_id = fields.Many2one(
@@ -143,6 +153,49 @@ class TrainingEnrollment(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
+    # Study (在读): adviser, lesson hours (消课), suspension (停课) and history
+    adviser_id = fields.Many2one(
+        "res.users",
+        string="Class Adviser",
+        compute="_compute_adviser_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Who cares for the student while studying (班主任/学管师): check-ins, "
+        "return visits, renewals. By default the class's adviser, else the default "
+        "adviser of the Settings, else the consultant.",
+    )
+    attendance_ids = fields.One2many("training.attendance", "enrollment_id")
+    hours_consumed = fields.Float(
+        digits=(16, 1),
+        compute="_compute_hours",
+        store=True,
+        help="Lesson hours consumed by the sessions taken (消课).",
+    )
+    hours_remaining = fields.Float(
+        digits=(16, 1),
+        compute="_compute_hours",
+        store=True,
+        help="Lesson hours bought and not consumed yet.",
+    )
+    suspended = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Suspended (停课): no attendance until resumed; resuming pushes the end date "
+        "back by the length of the suspension.",
+    )
+    suspend_date = fields.Date(string="Suspended Since", readonly=True, copy=False)
+    change_ids = fields.One2many(
+        "training.enrollment.change", "enrollment_id", string="Changes", readonly=True
+    )
+    checkin_ids = fields.One2many(
+        "training.enrollment.checkin", "enrollment_id", string="Check-ins"
+    )
+
     # Payments
     # What the student's family has been invoiced, has paid and still owes is
     # read from the invoices of sale_line_id (down payments and instalments
@@ -158,6 +211,30 @@ class TrainingEnrollment(models.Model):
             enrollment.display_name = " - ".join(
                 name for name in (enrollment.partner_id.name, enrollment.course_id.name) if name
             )
+
+    @api.depends("class_id", "user_id")
+    def _compute_adviser_id(self):
+        """The class's adviser, else the default adviser of the Settings, else
+        the consultant; an adviser chosen by hand stays when the new class has none."""
+        default_adviser = self.env["res.users"]
+        param = self.env["ir.config_parameter"].sudo().get_param("training_crm.default_adviser_id")
+        if param and param.isdigit():
+            default_adviser = default_adviser.browse(int(param)).exists()
+        for enrollment in self:
+            enrollment.adviser_id = (
+                enrollment.class_id.adviser_id
+                or enrollment.adviser_id
+                or default_adviser
+                or enrollment.user_id
+            )
+
+    @api.depends("hours", "attendance_ids.hours_consumed")
+    def _compute_hours(self):
+        # Through the one2many (prefetched for the batch), not a query: new
+        # enrolments have it empty in cache and cost nothing.
+        for enrollment in self:
+            enrollment.hours_consumed = sum(enrollment.attendance_ids.mapped("hours_consumed"))
+            enrollment.hours_remaining = enrollment.hours - enrollment.hours_consumed
 
     @api.depends("class_id")
     def _compute_dates(self):
@@ -193,6 +270,21 @@ class TrainingEnrollment(models.Model):
                     self.env._(
                         "Enrolment %(enrollment)s: the amount and the hours cannot be negative.",
                         enrollment=enrollment.display_name,
+                    )
+                )
+
+    @api.constrains("hours", "hours_consumed")
+    def _check_hours_consumed(self):
+        for enrollment in self:
+            if float_compare(enrollment.hours_consumed, enrollment.hours, precision_digits=1) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Not enough lesson hours: %(student)s would have consumed "
+                        "%(consumed)s of the %(hours)s hours bought in %(course)s.",
+                        student=enrollment.partner_id.display_name,
+                        course=enrollment.course_id.display_name,
+                        consumed=enrollment.hours_consumed,
+                        hours=enrollment.hours,
                     )
                 )
 
@@ -294,6 +386,49 @@ class TrainingEnrollment(models.Model):
         """Cancel, keeping the record for the reports."""
         self.write({"state": "cancelled"})
 
+    def action_open_change(self):
+        """The dialog recording a transfer, suspension, resumption or extension."""
+        self.ensure_one()
+        self._check_study_rights()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Enrolment"),
+            "res_model": "training.enrollment.change.wizard",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_enrollment_id": self.id},
+        }
+
+    def action_record_lesson(self):
+        """A one-to-one lesson: a session for this enrolment, its roster filled."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "training.session",
+            "views": [(False, "form")],
+            "context": {"default_enrollment_id": self.id, "default_course_id": self.course_id.id},
+        }
+
+    def action_view_attendance(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.training_attendance_action"
+        )
+        action["domain"] = [("enrollment_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def _check_study_rights(self):
+        """Changes of an enrolment (transfers, suspensions, extensions) are its
+        adviser's and the supervisors'."""
+        self.check_access("read")
+        if self.env.su or self.env.user.has_group("training_crm.group_supervisor"):
+            return
+        if any(enrollment.adviser_id != self.env.user for enrollment in self):
+            raise AccessError(
+                self.env._("Only the student's class adviser or a supervisor changes an enrolment.")
+            )
+
     def action_view_sale_order(self):
         self.ensure_one()
         return {
@@ -345,7 +480,14 @@ class TrainingEnrollment(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         today = fields.Date.context_today(self)
         transitions = (
-            ("graduated", [("state", "in", ("enrolled", "studying")), ("end_date", "<", today)]),
+            (
+                "graduated",
+                [
+                    ("state", "in", ("enrolled", "studying")),
+                    ("end_date", "<", today),
+                    ("suspended", "=", False),
+                ],
+            ),
             (
                 "studying",
                 [

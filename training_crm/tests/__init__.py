@@ -26,3 +26,6 @@ from . import test_training_course
 from . import test_enrollment_payment
 from . import test_training_enrollment
 from . import test_enrollment_rpc
+from . import test_training_study
+from . import test_attendance_concurrency
+from . import test_study_rpc
