@@ -38,6 +38,9 @@
         "wizards/training_enrollment_editor_views.xml",
         "security/training_enrollment_payment_security.xml",
         "views/training_enrollment_payment_views.xml",
+        "data/training_care_data.xml",
+        "security/training_satisfaction_security.xml",
+        "views/training_satisfaction_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
