@@ -52,6 +52,7 @@ TARGETS = {
     "cron_mb": 300,
     "order_extra_queries_growth": 0,
     "enrollment_cron_seconds": 60,
+    "care_cron_seconds": 60,
 }
 
 
@@ -484,6 +485,63 @@ def enrollment_cron_child(dbname):
     }
 
 
+# The care actions: which scheduled action, its method, and the enrolments it
+# would still plan an activity for (its own domains, in SQL).
+CARE_CRONS = {
+    "course_followups": (
+        "training_crm.ir_cron_training_course_followups",
+        "_cron_plan_course_followups",
+        """SELECT count(*) FROM training_enrollment
+            WHERE (NOT COALESCE(course_confirm_planned, false) AND state = 'enrolled'
+                   AND start_date BETWEEN %(today)s AND %(today)s + 3)
+               OR (NOT COALESCE(return_visit_planned, false) AND state != 'cancelled'
+                   AND end_date < %(today)s AND end_date >= %(today)s - 30)""",
+    ),
+    "renewals": (
+        "training_crm.ir_cron_training_renewals",
+        "_cron_plan_renewals",
+        """SELECT count(*) FROM training_enrollment
+            WHERE NOT COALESCE(renewal_planned, false) AND state IN ('enrolled', 'studying')
+              AND end_date BETWEEN %(today)s AND %(today)s + 14""",
+    ),
+}
+
+
+def care_cron_child(dbname, kind):
+    """A care action (course follow-ups, renewals) as the cron runner calls
+    it, with the default settings, as cron_child does; rolled back at the end."""
+    xmlid, method, due_query = CARE_CRONS[kind]
+    threading.current_thread().testing = True
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        cron = env.ref(xmlid)
+        today = fields.Date.context_today(env["training.enrollment"].with_user(cron.user_id))
+        cr.execute("SELECT count(*) FROM training_enrollment")
+        total = cr.fetchone()[0]
+
+        def due():
+            cr.execute(due_query, {"today": today})
+            return cr.fetchone()[0]
+
+        before = due()
+        run = drain_cron(
+            env, xmlid, lambda job_env: getattr(job_env["training.enrollment"], method)(), due
+        )
+        cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'training.enrollment'")
+        activities = cr.fetchone()[0]
+        cr.rollback()
+    planned = before - run["left"]
+    return {
+        "enrollments": total,
+        "due": before,
+        "planned": planned,
+        "activities": activities,
+        **run,
+        "queries_per_1000": round(run["queries"] * 1000 / max(planned, 1), 1),
+    }
+
+
 def run_cron(config_file, dbname, kind="protection"):
     output = subprocess.run(
         [sys.executable, __file__, "--cron-child", dbname, config_file, "--cron-kind", kind],
@@ -546,6 +604,14 @@ def targets(report):
                 TARGETS["enrollment_cron_seconds"],
             )
         )
+    for kind, run in report.get("care_crons", {}).items():
+        checks.append(
+            (
+                f"{kind.replace('_', ' ')} action: seconds",
+                run["seconds"],
+                TARGETS["care_cron_seconds"],
+            )
+        )
     return [
         {"target": name, "value": value, "limit": limit, "pass": value <= limit}
         for name, value, limit in checks
@@ -598,6 +664,15 @@ def table(report):
             f"{run['peak_rss_mb']} MB ({run['rss_before_mb']} MB before the first call)."
         )
         lines.append("")
+    for kind, run in report.get("care_crons", {}).items():
+        lines.append(
+            f"{kind.replace('_', ' ').capitalize()} action (addon only): planned "
+            f"{run['planned']:,} of {run['due']:,} due enrolments (of {run['enrollments']:,}) "
+            f"in {run['calls']} call(s), {run['seconds']:.1f} s, {run['queries']:,} queries "
+            f"({run['queries_per_1000']:g} per 1,000 enrolments), peak RSS "
+            f"{run['peak_rss_mb']} MB ({run['rss_before_mb']} MB before the first call)."
+        )
+        lines.append("")
     lines.append("| target | value | limit | |")
     lines.append("|---|---:|---:|---|")
     for check in report["targets"]:
@@ -646,6 +721,9 @@ def main():
         return
     if args.cron_child:  # bench.py --cron-child DB CONFIG
         odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+        if args.cron_kind in CARE_CRONS:
+            print(json.dumps(care_cron_child(args.cron_child, args.cron_kind)))
+            return
         child = enrollment_cron_child if args.cron_kind == "enrollment" else cron_child
         print(json.dumps(child(args.cron_child)))
         return
@@ -701,6 +779,11 @@ def main():
     report["enrollment_cron"] = run_cron(
         args.config, db_name(args.addon, args.leads), kind="enrollment"
     )
+    for kind in CARE_CRONS:
+        print(f"{kind.replace('_', ' ')} action …", flush=True)
+        report.setdefault("care_crons", {})[kind] = run_cron(
+            args.config, db_name(args.addon, args.leads), kind=kind
+        )
     report["targets"] = targets(report)
     print(describe(report))
     print(table(report))

@@ -40,6 +40,9 @@
         "views/training_enrollment_payment_views.xml",
         "security/training_study_security.xml",
         "views/training_study_views.xml",
+        "data/training_care_data.xml",
+        "security/training_satisfaction_security.xml",
+        "views/training_satisfaction_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -23,3 +23,5 @@ from . import training_session
 from . import training_attendance
 from . import training_enrollment_change
 from . import training_enrollment_checkin
+from . import mail_activity
+from . import training_satisfaction

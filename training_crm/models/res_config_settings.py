@@ -81,6 +81,35 @@ class ResConfigSettings(models.TransientModel):
         help="Adviser of new enrolments whose class has none; empty: the consultant who sold.",
     )
 
+    # Course follow-ups and renewals (seed 002)
+    training_course_confirm_days = fields.Integer(
+        string="Confirm Class Details (days before start)",
+        config_parameter="training_crm.course_confirm_days",
+        default=3,
+        help="How many days before a class starts its students' families are called to "
+        "confirm time, place and materials.",
+    )
+    training_return_visit_days = fields.Integer(
+        string="Return Visit (days after end)",
+        config_parameter="training_crm.return_visit_days",
+        default=1,
+        help="How many days after a course ends the family is called back (回访) for "
+        "their satisfaction.",
+    )
+    training_renewal_days = fields.Integer(
+        string="Renewal (days before end)",
+        config_parameter="training_crm.renewal_days",
+        default=14,
+        help="How many days before an enrolment ends its renewal (续费) is followed up.",
+    )
+    training_renewal_hours = fields.Integer(
+        string="Renewal (lesson hours left below)",
+        config_parameter="training_crm.renewal_hours",
+        default=4,
+        help="An enrolment with fewer lesson hours left than this is followed up for its "
+        "renewal, whatever its end date (0: only by date).",
+    )
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(

@@ -1,4 +1,8 @@
+import math
 import threading
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -7,6 +11,12 @@ from odoo.tools import SQL, float_compare
 # Enrolments moved on by one batch of the state scheduled action, and batches per call.
 STATE_BATCH_SIZE = 1000
 STATE_BATCHES_PER_CALL = 20
+# Enrolments given a care activity (course follow-up, renewal) per batch, batches per call.
+CARE_BATCH_SIZE = 1000
+CARE_BATCHES_PER_CALL = 20
+# A return visit is planned only for courses that ended within this many days:
+# a history entered afterwards does not flood the advisers with old courses.
+RETURN_VISIT_WINDOW_DAYS = 30
 
 
 class TrainingEnrollment(models.Model):
@@ -18,7 +28,7 @@ class TrainingEnrollment(models.Model):
 
     _name = "training.enrollment"
     _description = "Enrolment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "start_date desc, id desc"
     _check_company_auto = True
 
@@ -87,6 +97,7 @@ class TrainingEnrollment(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        index=True,
         tracking=True,
         help="The class's start date unless changed here.",
     )
@@ -95,6 +106,7 @@ class TrainingEnrollment(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        index=True,
         tracking=True,
         help="The class's end date unless changed here.",
     )
@@ -196,6 +208,39 @@ class TrainingEnrollment(models.Model):
         "training.enrollment.checkin", "enrollment_id", string="Check-ins"
     )
 
+    # Renewals (续费) and added subjects (扩科), set when the enrolment is made
+    enrollment_type = fields.Selection(
+        [("new", "New"), ("renewal", "Renewal"), ("added_subject", "Added Subject")],
+        string="Enrolment Type",
+        compute="_compute_enrollment_type",
+        store=True,
+        precompute=True,
+        index=True,
+        help="Renewal: the student already studied this subject (the course's category) "
+        "here; added subject (扩科): the student studied only other subjects here; new: "
+        "the student's first enrolment.",
+    )
+
+    renewal_of_id = fields.Many2one(
+        "training.enrollment",
+        string="Renews",
+        compute="_compute_enrollment_type",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The student's latest earlier enrolment in the same subject, which this one renews.",
+    )
+
+    # Care: course follow-ups (seed 002) and renewals, each planned once
+    course_confirm_planned = fields.Boolean(copy=False, readonly=True)
+    return_visit_planned = fields.Boolean(copy=False, readonly=True)
+    renewal_planned = fields.Boolean(copy=False, readonly=True)
+    satisfaction_ids = fields.One2many(
+        "training.satisfaction", "enrollment_id", string="Return Visits"
+    )
+    satisfaction_count = fields.Integer(compute="_compute_satisfaction_count")
+
     # Payments
     # What the student's family has been invoiced, has paid and still owes is
     # read from the invoices of sale_line_id (down payments and instalments
@@ -235,6 +280,38 @@ class TrainingEnrollment(models.Model):
         for enrollment in self:
             enrollment.hours_consumed = sum(enrollment.attendance_ids.mapped("hours_consumed"))
             enrollment.hours_remaining = enrollment.hours - enrollment.hours_consumed
+
+    @api.depends("satisfaction_ids")
+    def _compute_satisfaction_count(self):
+        counts = dict(
+            self.env["training.satisfaction"]._read_group(
+                [("enrollment_id", "in", self.ids)], ["enrollment_id"], ["__count"]
+            )
+        )
+        for enrollment in self:
+            enrollment.satisfaction_count = counts.get(enrollment, 0)
+
+    @api.depends("partner_id", "course_id")
+    def _compute_enrollment_type(self):
+        """Renewal when the student already had an enrolment of the same
+        subject, starting before this one, added subject when only of others,
+        else new. Computed before the enrolments are written, in one query for
+        a batch; enrolments made together (one order) are one purchase, not
+        renewals of each other."""
+        history = self._get_student_history()
+        for enrollment in self:
+            start, subject = enrollment._get_start_key(), enrollment._get_subject()
+            before = sorted(
+                (key, other_subject)
+                for key, other_subject, _planned in history.get(enrollment.partner_id.id, [])
+                if key < start
+            )
+            renewed = [key[1] for key, other_subject in before if other_subject == subject]
+            enrollment.renewal_of_id = renewed[-1] if renewed else False
+            if renewed:
+                enrollment.enrollment_type = "renewal"
+            else:
+                enrollment.enrollment_type = "added_subject" if before else "new"
 
     @api.depends("class_id")
     def _compute_dates(self):
@@ -361,6 +438,7 @@ class TrainingEnrollment(models.Model):
                 )
             )
         enrollments = super().create(vals_list)
+        enrollments._complete_renewals()
         # Confirming the order checked its lines, with the classes locked.
         enrollments.filtered(
             lambda enrollment: not (self.env.su and enrollment.sale_line_id)
@@ -399,6 +477,20 @@ class TrainingEnrollment(models.Model):
             "context": {"default_enrollment_id": self.id},
         }
 
+    def action_record_return_visit(self):
+        """The return visit's form (回访): saving it records the satisfaction
+        scores and completes the enrolment's Return Visit activity."""
+        self.ensure_one()
+        self.env["training.satisfaction"].check_access("create")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return Visit"),
+            "res_model": "training.satisfaction",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_enrollment_id": self.id},
+        }
+
     def action_record_lesson(self):
         """A one-to-one lesson: a session for this enrolment, its roster filled."""
         self.ensure_one()
@@ -428,6 +520,15 @@ class TrainingEnrollment(models.Model):
             raise AccessError(
                 self.env._("Only the student's class adviser or a supervisor changes an enrolment.")
             )
+
+    def action_view_satisfactions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.training_satisfaction_action"
+        )
+        action["domain"] = [("enrollment_id", "=", self.id)]
+        action["context"] = {"default_enrollment_id": self.id}
+        return action
 
     def action_view_sale_order(self):
         self.ensure_one()
@@ -517,3 +618,202 @@ class TrainingEnrollment(models.Model):
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.invalidate_all()
         self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+
+    # ------------------------------------------------------------
+    # BUSINESS: renewals (续费) and added subjects (扩科)
+    # ------------------------------------------------------------
+
+    def _get_subject(self):
+        """What "the same subject" means for renewals: the course's category,
+        else the course itself."""
+        self.ensure_one()
+        course = self.course_id
+        return ("category", course.category_id.id) if course.category_id else ("course", course.id)
+
+    def _get_student_history(self):
+        """The other enrolments (not cancelled) of these students, as
+        ((start date, id), subject, renewal planned) per student: one query
+        for a batch."""
+        self.env["training.enrollment"].flush_model(
+            ["partner_id", "course_id", "start_date", "state"]
+        )
+        self.env["training.course"].flush_model(["category_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT enrollment.partner_id, enrollment.id, enrollment.start_date,
+                       course.category_id, course.id, enrollment.renewal_planned
+                  FROM training_enrollment enrollment
+                  JOIN training_course course ON course.id = enrollment.course_id
+                 WHERE enrollment.partner_id IN %(students)s
+                   AND enrollment.state != 'cancelled'
+                   AND NOT enrollment.id = ANY(%(ids)s)
+                """,
+                students=tuple(self.partner_id.ids) or (0,),
+                ids=[enrollment_id for enrollment_id in self._origin.ids if enrollment_id],
+            )
+        )
+        history = {}
+        for (
+            student_id,
+            enrollment_id,
+            start,
+            category_id,
+            course_id,
+            planned,
+        ) in self.env.cr.fetchall():
+            subject = ("category", category_id) if category_id else ("course", course_id)
+            history.setdefault(student_id, []).append(
+                ((start or date.max, enrollment_id), subject, planned)
+            )
+        return history
+
+    def _get_start_key(self):
+        """Orders enrolments as they began: by start date, then as entered (a
+        new one, not yet written, after all others)."""
+        self.ensure_one()
+        return (self.start_date or date.max, self._origin.id or math.inf)
+
+    def _complete_renewals(self):
+        """Renewing completes the renewal follow-up of the enrolment renewed."""
+        renewed = self.renewal_of_id.filtered("renewal_planned")
+        if renewed:
+            renewed.sudo().activity_feedback(
+                ["training_crm.mail_activity_type_renewal"],
+                feedback=self.env._("The student renewed."),
+            )
+
+    def _get_renewed(self):
+        """The enrolments whose student already enrolled again in the same
+        subject, starting later: renewed, nothing to follow up."""
+        history = self._get_student_history()
+        return self.filtered(
+            lambda enrollment: any(
+                other_subject == enrollment._get_subject() and key > enrollment._get_start_key()
+                for key, other_subject, _planned in history.get(enrollment.partner_id.id, [])
+            )
+        )
+
+    # ------------------------------------------------------------
+    # BUSINESS: care activities (course follow-ups, renewals)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_plan_course_followups(self, batch_size=CARE_BATCH_SIZE):
+        """Course follow-ups (seed 002): N days before a class starts, confirm
+        its time, place and materials with the family; M days after it ends,
+        a return visit (回访) that records the family's satisfaction."""
+        today = fields.Date.context_today(self)
+        Lead = self.env["crm.lead"]
+        confirm_days = Lead._get_int_param("training_crm.course_confirm_days", 3)
+        return_days = Lead._get_int_param("training_crm.return_visit_days", 1)
+        self._plan_care_activities(
+            [
+                (
+                    "course_confirm_planned",
+                    "training_crm.mail_activity_type_course_confirm",
+                    [
+                        ("state", "=", "enrolled"),
+                        ("start_date", ">=", today),
+                        ("start_date", "<=", today + relativedelta(days=confirm_days)),
+                    ],
+                    lambda enrollment: enrollment.start_date - relativedelta(days=confirm_days),
+                ),
+                (
+                    "return_visit_planned",
+                    "training_crm.mail_activity_type_return_visit",
+                    [
+                        ("state", "!=", "cancelled"),
+                        ("end_date", "<", today),
+                        ("end_date", ">=", today - relativedelta(days=RETURN_VISIT_WINDOW_DAYS)),
+                    ],
+                    lambda enrollment: enrollment.end_date + relativedelta(days=return_days),
+                ),
+            ],
+            batch_size,
+        )
+
+    @api.model
+    def _cron_plan_renewals(self, batch_size=CARE_BATCH_SIZE):
+        """Renewals (续费): K days before an enrolment ends, or once its lesson
+        hours left fall below a threshold, a renewal follow-up for the
+        student's adviser, unless the student has renewed already."""
+        today = fields.Date.context_today(self)
+        Lead = self.env["crm.lead"]
+        days = Lead._get_int_param("training_crm.renewal_days", 14)
+        hours = Lead._get_int_param("training_crm.renewal_hours", 4)
+        self._plan_care_activities(
+            [
+                (
+                    "renewal_planned",
+                    "training_crm.mail_activity_type_renewal",
+                    [
+                        ("state", "in", ("enrolled", "studying")),
+                        "|",
+                        "&",
+                        ("end_date", ">=", today),
+                        ("end_date", "<=", today + relativedelta(days=days)),
+                        "&",
+                        ("hours", ">", 0),
+                        ("hours_remaining", "<", hours),
+                    ],
+                    lambda enrollment: today,
+                ),
+            ],
+            batch_size,
+        )
+
+    @api.model
+    def _plan_care_activities(self, plans, batch_size):
+        """For each (flag, activity type, domain, deadline) plan: one activity
+        per due enrolment whose flag is not set, on its care user, then the
+        flag. Batched: up to CARE_BATCHES_PER_CALL batches a call, each
+        committed outside tests, progress reported for the cron runner."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        todo = [
+            (flag, xmlid, deadline, self.search([(flag, "=", False), *domain], order="id").ids)
+            for flag, xmlid, domain, deadline in plans
+        ]
+        total = sum(len(ids) for *_plan, ids in todo)
+        done = batches = 0
+        for flag, xmlid, deadline, ids in todo:
+            for start in range(0, len(ids), batch_size):
+                if batches == CARE_BATCHES_PER_CALL:
+                    break
+                batch = self.browse(ids[start : start + batch_size])
+                batch._create_care_activities(xmlid, deadline, flag)
+                done += len(batch)
+                batches += 1
+                if auto_commit:
+                    self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+
+    def _create_care_activities(self, activity_xmlid, deadline, flag):
+        """One activity per enrolment, for its adviser: one create, without
+        the assignment e-mail (staff may have no address). A renewal is not
+        planned for a student who already renewed the subject."""
+        if flag == "renewal_planned":
+            todo = self - self._get_renewed()
+        else:
+            todo = self
+        activity_type = self.env.ref(activity_xmlid).sudo()
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "date_deadline": deadline(enrollment),
+                    "res_model_id": model_id,
+                    "res_id": enrollment.id,
+                    "user_id": enrollment.adviser_id.id,
+                }
+                for enrollment in todo
+                if enrollment.adviser_id
+            ]
+        )
+        self.with_context(tracking_disable=True).write({flag: True})
