@@ -38,6 +38,9 @@
         "wizards/training_enrollment_editor_views.xml",
         "security/training_enrollment_payment_security.xml",
         "views/training_enrollment_payment_views.xml",
+        "security/training_family_security.xml",
+        "views/training_family_views.xml",
+        "wizards/training_family_anonymize_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -54,5 +57,6 @@
         "demo/training_crm_ownership_demo.xml",
         "demo/training_course_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/training_family_demo.xml",
     ],
 }

@@ -19,3 +19,6 @@ from . import sale_order_line
 from . import training_enrollment
 from . import training_enrollment_payment
 from . import account_move
+from . import training_guardian
+from . import training_guardian_consent
+from . import training_family_anonymization

@@ -34,10 +34,15 @@ class TrainingEnrollment(models.Model):
     )
     payer_id = fields.Many2one(
         "res.partner",
+        compute="_compute_payer_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         index="btree_not_null",
         ondelete="restrict",
         check_company=True,
-        help="Who pays: the customer of the sales order, often a parent (guardian).",
+        help="Who pays: the customer of the sales order, often a parent (guardian); "
+        "entered directly, the student's primary payer by default.",
     )
 
     # What was bought
@@ -159,6 +164,17 @@ class TrainingEnrollment(models.Model):
                 name for name in (enrollment.partner_id.name, enrollment.course_id.name) if name
             )
 
+    @api.depends("partner_id")
+    def _compute_payer_id(self):
+        """The student's primary payer, for enrolments entered directly: an
+        order's enrolments keep the order's customer."""
+        for enrollment in self:
+            primary = enrollment.partner_id.training_primary_payer_id
+            if not enrollment.sale_line_id and primary:
+                enrollment.payer_id = primary
+            else:
+                enrollment.payer_id = enrollment.payer_id
+
     @api.depends("class_id")
     def _compute_dates(self):
         for enrollment in self:
@@ -253,6 +269,18 @@ class TrainingEnrollment(models.Model):
                     )
                 )
 
+    def _check_guardian_consent(self):
+        """A student under the consent age (PIPL: 14) on the enrolment's start
+        date needs a guardian's recorded consent before being enrolled. An
+        unknown birth date does not block (the student is treated as an adult
+        and listed under the contacts' "Age Unknown" filter to be completed)."""
+        active = self.filtered(lambda enrollment: enrollment.state != "cancelled")
+        if active:
+            today = fields.Date.context_today(self)
+            self.env["res.partner"]._training_check_consent(
+                [(enrollment.partner_id, enrollment.start_date or today) for enrollment in active]
+            )
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -269,6 +297,7 @@ class TrainingEnrollment(models.Model):
                 )
             )
         enrollments = super().create(vals_list)
+        enrollments._check_guardian_consent()
         # Confirming the order checked its lines, with the classes locked.
         enrollments.filtered(
             lambda enrollment: not (self.env.su and enrollment.sale_line_id)
@@ -282,7 +311,13 @@ class TrainingEnrollment(models.Model):
         elif vals.get("state", "cancelled") != "cancelled":
             # Reopening a cancelled enrolment takes a seat again.
             to_check = self.filtered(lambda enrollment: enrollment.state == "cancelled")
+        consent_to_check = self.browse()
+        if "partner_id" in vals:
+            consent_to_check = self
+        elif vals.get("state", "cancelled") != "cancelled":
+            consent_to_check = self.filtered(lambda enrollment: enrollment.state == "cancelled")
         res = super().write(vals)
+        consent_to_check._check_guardian_consent()
         to_check._check_enrollable()
         return res
 
