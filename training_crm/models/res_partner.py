@@ -226,16 +226,23 @@ class ResPartner(models.Model):
         """Refuse enrolling a student younger than the consent age on the given
         day (the enrolment's start) without an active guardian's consent dated
         today or earlier. Named in the error only if the user may read them.
-        `students_days`: (student, day) pairs."""
-        limit = self._training_consent_age()
-        minors = self.browse()
-        for student, day in students_days:
-            age = student.sudo()._training_age_at(day)
-            if age is not None and age < limit:
-                minors |= student
-        if not minors:
+        `students_days`: (student, day) pairs, no day meaning today."""
+        students_days = [
+            (student, day) for student, day in students_days if student.sudo().training_birthdate
+        ]
+        if not students_days:
             return
         today = fields.Date.context_today(self)
+        limit = self._training_consent_age()
+        minors = self.browse(
+            [
+                student.id
+                for student, day in students_days
+                if student.sudo()._training_age_at(day or today) < limit
+            ]
+        )
+        if not minors:
+            return
         consented = {
             student.id
             for [student] in self.env["training.guardian.consent"]

@@ -109,12 +109,8 @@ class SaleOrderLine(models.Model):
             requested[training_class] += line.product_uom_qty
         # Until the students are named, the order's customer is the student.
         course_lines = lines.filtered(lambda line: line.product_id.id in courses)
-        today = fields.Date.context_today(self)
         self.env["res.partner"]._training_check_consent(
-            [
-                (line.order_id.partner_id, line.training_class_id.date_start or today)
-                for line in course_lines
-            ]
+            [(line.order_id.partner_id, line.training_class_id.date_start) for line in course_lines]
         )
         limited = self.env["training.class"].union(*requested).filtered("seats")
         if not limited:

@@ -276,9 +276,8 @@ class TrainingEnrollment(models.Model):
         and listed under the contacts' "Age Unknown" filter to be completed)."""
         active = self.filtered(lambda enrollment: enrollment.state != "cancelled")
         if active:
-            today = fields.Date.context_today(self)
             self.env["res.partner"]._training_check_consent(
-                [(enrollment.partner_id, enrollment.start_date or today) for enrollment in active]
+                [(enrollment.partner_id, enrollment.start_date) for enrollment in active]
             )
 
     # ------------------------------------------------------------
