@@ -319,6 +319,9 @@ class TestTrainingFamily(TrainingFamilyCommon):
         enrollment.write({"amount": 5800, "partner_id": self.child_1.id})  # tracked
         self._log(self.lead, "reached", note="Mrs Li said her son is shy")
         self.customer.message_post(body="Father's ID card: 310101...")
+        activity = self.lead.activity_schedule(
+            "mail.mail_activity_data_call", summary="Call Mrs Li at 139 0000 1111"
+        )
         self.flush_tracking()
         self.assertIn(
             "Zhang Lele",
@@ -356,6 +359,8 @@ class TestTrainingFamily(TrainingFamilyCommon):
             + enrollment.message_ids.tracking_value_ids.mapped("new_value_char")
         ))  # fmt: skip
         self.assertFalse(self.child_1.training_consent_ids.document)
+        self.assertFalse(activity.summary)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         # Enrolments, amounts, consents (who, when, how) stay.
         self.assertEqual(enrollment.amount, 5800)
         self.assertEqual(self.child_1.training_consent_ids.method, "paper")

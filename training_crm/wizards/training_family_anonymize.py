@@ -110,6 +110,23 @@ class TrainingFamilyAnonymize(models.TransientModel):
         )
         personal.write({"body": False, "subject": False, "email_from": False})
         personal.attachment_ids.unlink()
+        # Planned activities keep their type and date, not what they say.
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    "&",
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", family.ids),
+                    "&",
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", leads.ids),
+                ]
+            )
+        )
+        activities.write({"summary": False, "note": False})
         enrollments = (
             self.env["training.enrollment"]
             .sudo()
