@@ -1563,9 +1563,10 @@ class CrmLead(models.Model):
             partner = lead.partner_id
             known = partner.training_is_guardian or partner.training_is_student
             lead.training_family_known = known
-            lead.training_family_child_ids = (
-                partner.sudo().training_child_ids.student_id.with_env(self.env) if known else False
-            )
+            # Only the children the user may read: a pool lead's family may be
+            # another consultant's.
+            children = partner.sudo().training_child_ids.student_id.with_env(self.env)
+            lead.training_family_child_ids = children._filtered_access("read") if known else False
             enrollments = partner.training_family_enrollment_ids if known else False
             lead.training_family_enrollment_ids = enrollments
             lead.training_family_enrollment_count = len(enrollments) if enrollments else 0

@@ -129,6 +129,16 @@ class TestTrainingFamily(TrainingFamilyCommon):
             .search(action["domain"]),
             mine,
         )
+        # A pool lead of the family, read by another consultant of the team:
+        # only the child whose enrolment is theirs.
+        pool_lead = self.env["crm.lead"].create(
+            {"name": "Pool Zhang", "partner_id": self.customer.id, "user_id": False,
+             "team_id": self.team.id}
+        )  # fmt: skip
+        as_other = pool_lead.with_user(self.user_consultant_2)
+        self.assertEqual(as_other.training_family_child_ids, self.child_2)
+        self.assertEqual(as_other.training_family_enrollment_ids, theirs)
+        self.assertFalse(self.child_1.with_user(self.user_consultant_2).has_access("read"))
         stranger = self.env["crm.lead"].create({"name": "Unknown family", "contact_name": "X"})
         self.assertFalse(stranger.training_family_known)
 
