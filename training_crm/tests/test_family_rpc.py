@@ -70,6 +70,24 @@ class TestFamilyJsonRpc(JsonRpcMixin):
             },
         )
         self.assertTrue(consent_id)
+        # The contact form's Family page, as the web client reads it.
+        self._call("res.partner", "get_views", [[False, "form"]])
+        spec = {
+            "training_lifecycle": {},
+            "training_age": {},
+            "training_family_enrollment_count": {},
+            "training_guardian_ids": {"fields": {"guardian_id": {}, "relationship": {}}},
+            "training_child_ids": {"fields": {"student_id": {}, "is_primary_payer": {}}},
+            "training_consent_ids": {"fields": {"guardian_id": {}, "method": {}}},
+            "training_family_enrollment_ids": {"fields": {"display_name": {}}},
+        }
+        parent, child = self._call(
+            "res.partner", "web_read", (self.parent | self.child).ids, specification=spec
+        )
+        self.assertEqual(parent["training_child_ids"][0]["student_id"], self.child.id)
+        self.assertEqual(child["training_guardian_ids"][0]["relationship"], "mother")
+        self.assertEqual(child["training_consent_ids"][0]["method"], "wechat")
+        self.assertEqual(child["training_lifecycle"], "potential")
         lead = self._call(
             "crm.lead",
             "read",
