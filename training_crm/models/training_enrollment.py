@@ -311,7 +311,8 @@ class TrainingEnrollment(models.Model):
             # Reopening a cancelled enrolment takes a seat again.
             to_check = self.filtered(lambda enrollment: enrollment.state == "cancelled")
         consent_to_check = self.browse()
-        if "partner_id" in vals:
+        if {"partner_id", "start_date", "class_id"} & set(vals):
+            # Another student, or an earlier start when they were younger.
             consent_to_check = self
         elif vals.get("state", "cancelled") != "cancelled":
             consent_to_check = self.filtered(lambda enrollment: enrollment.state == "cancelled")

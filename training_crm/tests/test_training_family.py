@@ -151,8 +151,10 @@ class TestTrainingFamily(TrainingFamilyCommon):
         with self.assertRaisesRegex(UserError, "Zhang Lele is under 14"), self.cr.savepoint():
             self._enroll()
         self.assertEqual(self.env["training.enrollment"].search_count([]), count)
-        # 16 on the start date: no consent needed.
-        self._enroll(partner_id=self.child_2.id)
+        # 16 on the start date: no consent needed; at 13, it is.
+        older = self._enroll(partner_id=self.child_2.id)
+        with self.assertRaisesRegex(UserError, "under 14"), self.cr.savepoint():
+            older.start_date = date(2022, 9, 1)
         # A consent from somebody who is not a guardian is refused.
         with self.assertRaises(ValidationError):
             self._consent(guardian=self.user_consultant.partner_id)
