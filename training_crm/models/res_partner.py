@@ -320,30 +320,31 @@ class ResPartner(models.Model):
                 SQL(
                     """
                     SELECT p.id,
-                           ARRAY(SELECT DISTINCT e.state FROM training_enrollment e
-                                  WHERE e.partner_id = p.id AND e.state != 'cancelled'),
-                           EXISTS(SELECT 1 FROM crm_lead l
-                                  LEFT JOIN crm_stage s ON s.id = l.stage_id
-                                  WHERE l.active AND NOT COALESCE(s.is_won, FALSE)
-                                    AND (l.partner_id = p.id OR l.partner_id IN (
-                                        SELECT g.guardian_id FROM training_guardian g
-                                         WHERE g.student_id = p.id)))
+                           CASE WHEN EXISTS(SELECT 1 FROM training_enrollment e
+                                             WHERE e.partner_id = p.id AND e.state = 'studying')
+                                THEN 'studying'
+                                WHEN EXISTS(SELECT 1 FROM training_enrollment e
+                                             WHERE e.partner_id = p.id AND e.state = 'enrolled')
+                                THEN 'enrolled'
+                                WHEN EXISTS(SELECT 1 FROM training_enrollment e
+                                             WHERE e.partner_id = p.id AND e.state = 'graduated')
+                                THEN 'graduated'
+                                WHEN EXISTS(SELECT 1 FROM crm_lead l
+                                              LEFT JOIN crm_stage s ON s.id = l.stage_id
+                                             WHERE l.active AND NOT COALESCE(s.is_won, FALSE)
+                                               AND (l.partner_id = p.id OR l.partner_id IN (
+                                                    SELECT g.guardian_id FROM training_guardian g
+                                                     WHERE g.student_id = p.id)))
+                                THEN 'potential'
+                           END
                       FROM unnest(%s::int[]) AS p(id)
                     """,
                     ids,
                 )
             )
-            found = {
-                pid: (set(states), prospect) for pid, states, prospect in self.env.cr.fetchall()
-            }
+            found = dict(self.env.cr.fetchall())
         for partner in self:
-            states, prospect = found.get(partner._origin.id, (set(), False))
-            for state in ("studying", "enrolled", "graduated"):
-                if state in states:
-                    partner.training_lifecycle = state
-                    break
-            else:
-                partner.training_lifecycle = "potential" if prospect else False
+            partner.training_lifecycle = found.get(partner._origin.id) or False
 
     def action_view_training_family_enrollments(self):
         self.ensure_one()
