@@ -43,6 +43,9 @@
         "data/training_care_data.xml",
         "security/training_satisfaction_security.xml",
         "views/training_satisfaction_views.xml",
+        "security/training_family_security.xml",
+        "views/training_family_views.xml",
+        "wizards/training_family_anonymize_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -60,5 +63,6 @@
         "demo/training_course_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/training_study_demo.xml",
+        "demo/training_family_demo.xml",
     ],
 }

@@ -25,3 +25,6 @@ from . import training_enrollment_change
 from . import training_enrollment_checkin
 from . import mail_activity
 from . import training_satisfaction
+from . import training_guardian
+from . import training_guardian_consent
+from . import training_family_anonymization

@@ -1536,3 +1536,41 @@ class CrmLead(models.Model):
         except (TypeError, ValueError):
             _logger.warning("%s=%r is not a number; using %s", key, value, default)
             return default
+
+    # ------------------------------------------------------------
+    # FAMILY: what the school already knows of the lead's family
+    # ------------------------------------------------------------
+
+    training_family_known = fields.Boolean(
+        string="Known Family", compute="_compute_training_family"
+    )
+    training_family_child_ids = fields.Many2many(
+        "res.partner", string="Children", compute="_compute_training_family"
+    )
+    training_family_enrollment_ids = fields.Many2many(
+        "training.enrollment", string="Family History", compute="_compute_training_family"
+    )
+    training_family_enrollment_count = fields.Integer(
+        string="Family Enrolments", compute="_compute_training_family"
+    )
+
+    @api.depends("partner_id")
+    @api.depends_context("uid")
+    def _compute_training_family(self):
+        """A new lead of a known parent (or student) shows the family's
+        enrolments, those the user may read; read only when displayed."""
+        for lead in self:
+            partner = lead.partner_id
+            known = partner.training_is_guardian or partner.training_is_student
+            lead.training_family_known = known
+            # Only the children the user may read: a pool lead's family may be
+            # another consultant's.
+            children = partner.sudo().training_child_ids.student_id.with_env(self.env)
+            lead.training_family_child_ids = children._filtered_access("read") if known else False
+            enrollments = partner.training_family_enrollment_ids if known else False
+            lead.training_family_enrollment_ids = enrollments
+            lead.training_family_enrollment_count = len(enrollments) if enrollments else 0
+
+    def action_view_training_family_enrollments(self):
+        self.ensure_one()
+        return self.partner_id.action_view_training_family_enrollments()

@@ -110,6 +110,15 @@ class ResConfigSettings(models.TransientModel):
         "renewal, whatever its end date (0: only by date).",
     )
 
+    # Minors' data (PIPL)
+    training_consent_age = fields.Integer(
+        string="Guardian Consent Under (age)",
+        config_parameter="training_crm.consent_age",
+        default=14,
+        help="A student younger than this on the enrolment's start date needs a guardian's "
+        "recorded consent before being enrolled (PIPL: 14). 0: never.",
+    )
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(

@@ -1,4 +1,9 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -120,4 +125,269 @@ class ResPartner(models.Model):
         somebody's customer: the lead's customer here; enrolments, students,
         guardians and complaints add theirs. A contact related to none of them
         is visible to every consultant; otherwise to readers of one record."""
-        return [("crm.lead", "partner_id"), ("training.enrollment", "partner_id")]
+        return [
+            ("crm.lead", "partner_id"),
+            ("training.enrollment", "partner_id"),
+            ("training.enrollment", "payer_id"),
+            ("training.guardian", "student_id"),
+            ("training.guardian", "guardian_id"),
+        ]
+
+    # ------------------------------------------------------------
+    # FAMILY (students and guardians)
+    # ------------------------------------------------------------
+
+    # Family
+    training_guardian_ids = fields.One2many("training.guardian", "student_id", string="Guardians")
+    training_child_ids = fields.One2many("training.guardian", "guardian_id", string="Children")
+    training_primary_payer_id = fields.Many2one(
+        "res.partner", string="Primary Payer", compute="_compute_training_primary_payer_id"
+    )
+    training_is_student = fields.Boolean(
+        string="Is a Student", compute="_compute_training_family_roles"
+    )
+    training_is_guardian = fields.Boolean(
+        string="Is a Guardian", compute="_compute_training_family_roles"
+    )
+    training_lead_ids = fields.One2many("crm.lead", "partner_id", string="Leads (Training CRM)")
+    training_enrollment_ids = fields.One2many(
+        "training.enrollment", "partner_id", string="Enrolments as Student"
+    )
+    training_family_enrollment_ids = fields.Many2many(
+        "training.enrollment",
+        string="Family Enrolments",
+        compute="_compute_training_family_enrollment_ids",
+        help="The enrolments of this contact and of the children they are a guardian of, "
+        "that you may read.",
+    )
+    training_family_enrollment_count = fields.Integer(
+        string="Family Enrolments Count", compute="_compute_training_family_enrollment_ids"
+    )
+
+    # Student
+    training_birthdate = fields.Date(string="Birth Date")
+    training_age = fields.Integer(string="Age", compute="_compute_training_age")
+    training_school_grade = fields.Selection(
+        [
+            ("kindergarten", "Kindergarten"),
+            ("primary_1", "Primary 1"),
+            ("primary_2", "Primary 2"),
+            ("primary_3", "Primary 3"),
+            ("primary_4", "Primary 4"),
+            ("primary_5", "Primary 5"),
+            ("primary_6", "Primary 6"),
+            ("junior_1", "Junior High 1"),
+            ("junior_2", "Junior High 2"),
+            ("junior_3", "Junior High 3"),
+            ("senior_1", "Senior High 1"),
+            ("senior_2", "Senior High 2"),
+            ("senior_3", "Senior High 3"),
+            ("university", "University"),
+            ("adult", "Adult"),
+        ],
+        string="School Grade",
+    )
+    training_consent_ids = fields.One2many(
+        "training.guardian.consent", "student_id", string="Guardian Consents"
+    )
+    training_lifecycle = fields.Selection(
+        [
+            ("potential", "Potential"),
+            ("enrolled", "Enrolled"),
+            ("studying", "Studying"),
+            ("graduated", "Graduated"),
+        ],
+        string="Lifecycle",
+        compute="_compute_training_lifecycle",
+        store=True,
+        index=True,
+        help="From the enrolments: studying if one is, else enrolled if one is waiting to "
+        "start, else graduated if one has finished; potential for a prospect (an open lead, "
+        "or a child of a guardian who has one); empty for other contacts.",
+    )
+    training_anonymized = fields.Boolean(
+        string="Anonymised", readonly=True, copy=False, help="Personal data removed on request."
+    )
+
+    @api.depends("training_guardian_ids.is_primary_payer", "training_guardian_ids.guardian_id")
+    def _compute_training_primary_payer_id(self):
+        for partner in self:
+            primary = partner.sudo().training_guardian_ids.filtered("is_primary_payer")[:1]
+            partner.training_primary_payer_id = primary.guardian_id.with_env(self.env)
+
+    @api.depends("training_guardian_ids", "training_child_ids", "training_enrollment_ids")
+    def _compute_training_family_roles(self):
+        for partner in self:
+            sudo_partner = partner.sudo()
+            partner.training_is_guardian = bool(sudo_partner.training_child_ids)
+            partner.training_is_student = bool(
+                sudo_partner.training_guardian_ids or sudo_partner.training_enrollment_ids
+            )
+
+    @api.depends("training_birthdate")
+    @api.depends_context("training_age_date")
+    def _compute_training_age(self):
+        today = self.env.context.get("training_age_date") or fields.Date.context_today(self)
+        for partner in self:
+            partner.training_age = partner._training_age_at(today) or 0
+
+    def _training_age_at(self, day):
+        """Age in full years on `day`; None when the birth date is unknown."""
+        self.ensure_one()
+        if not self.training_birthdate:
+            return None
+        return relativedelta(fields.Date.to_date(day), self.training_birthdate).years
+
+    @api.model
+    def _training_consent_age(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("training_crm.consent_age", "14")
+        try:
+            return int(value)
+        except ValueError:
+            return 14
+
+    @api.model
+    def _training_check_consent(self, students_days):
+        """Refuse enrolling a student younger than the consent age on the given
+        day (the enrolment's start) without an active guardian's consent dated
+        today or earlier. Named in the error only if the user may read them.
+        `students_days`: (student, day) pairs, no day meaning today."""
+        students_days = [
+            (student, day) for student, day in students_days if student.sudo().training_birthdate
+        ]
+        if not students_days:
+            return
+        today = fields.Date.context_today(self)
+        limit = self._training_consent_age()
+        minors = self.browse(
+            [
+                student.id
+                for student, day in students_days
+                if student.sudo()._training_age_at(day or today) < limit
+            ]
+        )
+        if not minors:
+            return
+        consented = {
+            student.id
+            for [student] in self.env["training.guardian.consent"]
+            .sudo()
+            ._read_group([("student_id", "in", minors.ids), ("date", "<=", today)], ["student_id"])
+        }
+        missing = minors.filtered(lambda student: student.id not in consented)
+        if not missing:
+            return
+        student = missing[:1].with_env(self.env(su=False))
+        if student.has_access("read"):
+            raise UserError(
+                self.env._(
+                    "%(student)s is under %(age)s: record a guardian's consent (PIPL) before "
+                    "enrolling them.",
+                    student=student.display_name,
+                    age=limit,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "A student under %(age)s has no guardian's consent (PIPL): record it before "
+                "enrolling them.",
+                age=limit,
+            )
+        )
+
+    @api.depends_context("uid")
+    @api.depends("training_child_ids.student_id")
+    def _compute_training_family_enrollment_ids(self):
+        """Within the user's own rights: a consultant sees the enrolments they may read."""
+        Enrollment = self.env["training.enrollment"]
+        partners = self.filtered("id")
+        if not partners or not Enrollment.has_access("read"):
+            self.training_family_enrollment_ids = False
+            self.training_family_enrollment_count = 0
+            return
+        children = defaultdict(set)
+        for relation in (
+            self.env["training.guardian"].sudo().search([("guardian_id", "in", partners.ids)])
+        ):
+            children[relation.guardian_id.id].add(relation.student_id.id)
+        family_ids = set(partners.ids).union(*children.values())
+        enrollments = Enrollment.search(
+            ["|", ("partner_id", "in", list(family_ids)), ("payer_id", "in", partners.ids)]
+        )
+        for partner in self:
+            members = children.get(partner.id, set()) | {partner.id}
+            mine = enrollments.filtered(
+                lambda enrollment, members=members, partner=partner: (
+                    enrollment.partner_id.id in members or enrollment.payer_id.id == partner.id
+                )
+            )
+            partner.training_family_enrollment_ids = mine
+            partner.training_family_enrollment_count = len(mine)
+
+    @api.depends(
+        "training_enrollment_ids.state",
+        "training_lead_ids.active",
+        "training_lead_ids.stage_id",
+        "training_guardian_ids.guardian_id.training_lead_ids.active",
+        "training_guardian_ids.guardian_id.training_lead_ids.stage_id",
+    )
+    def _compute_training_lifecycle(self):
+        """One query for the whole batch: the state scheduled action moves
+        enrolments a thousand at a time, and confirming an order enrols many
+        students at once; this follows them without a query per contact."""
+        ids = [pid for pid in self._origin.ids if pid]
+        found = {}
+        if ids:
+            self.env["training.enrollment"].flush_model(["partner_id", "state"])
+            self.env["crm.lead"].flush_model(["partner_id", "active", "stage_id"])
+            self.env["training.guardian"].flush_model(["student_id", "guardian_id"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT p.id,
+                           CASE WHEN EXISTS(SELECT 1 FROM training_enrollment e
+                                             WHERE e.partner_id = p.id AND e.state = 'studying')
+                                THEN 'studying'
+                                WHEN EXISTS(SELECT 1 FROM training_enrollment e
+                                             WHERE e.partner_id = p.id AND e.state = 'enrolled')
+                                THEN 'enrolled'
+                                WHEN EXISTS(SELECT 1 FROM training_enrollment e
+                                             WHERE e.partner_id = p.id AND e.state = 'graduated')
+                                THEN 'graduated'
+                                WHEN EXISTS(SELECT 1 FROM crm_lead l
+                                              LEFT JOIN crm_stage s ON s.id = l.stage_id
+                                             WHERE l.active AND NOT COALESCE(s.is_won, FALSE)
+                                               AND (l.partner_id = p.id OR l.partner_id IN (
+                                                    SELECT g.guardian_id FROM training_guardian g
+                                                     WHERE g.student_id = p.id)))
+                                THEN 'potential'
+                           END
+                      FROM unnest(%s::int[]) AS p(id)
+                    """,
+                    ids,
+                )
+            )
+            found = dict(self.env.cr.fetchall())
+        for partner in self:
+            partner.training_lifecycle = found.get(partner._origin.id) or False
+
+    def action_view_training_family_enrollments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.training_enrollment_action"
+        )
+        action["domain"] = [("id", "in", self.training_family_enrollment_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_training_anonymize(self):
+        """Open the confirmation dialog (supervisors and Sales Administrators)."""
+        self.env["training.family.anonymize"].check_access("create")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Anonymise Family"),
+            "res_model": "training.family.anonymize",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }

@@ -109,6 +109,11 @@ class SaleOrderLine(models.Model):
             if any(e.state != "cancelled" for e in line.training_enrollment_ids):
                 continue  # enrolled already (a course transfer): its seat is taken
             requested[training_class] += line.product_uom_qty
+        # Until the students are named, the order's customer is the student.
+        course_lines = lines.filtered(lambda line: line.product_id.id in courses)
+        self.env["res.partner"]._training_check_consent(
+            [(line.order_id.partner_id, line.training_class_id.date_start) for line in course_lines]
+        )
         limited = self.env["training.class"].union(*requested).filtered("seats")
         if not limited:
             return

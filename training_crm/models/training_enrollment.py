@@ -54,10 +54,15 @@ class TrainingEnrollment(models.Model):
     )
     payer_id = fields.Many2one(
         "res.partner",
+        compute="_compute_payer_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         index="btree_not_null",
         ondelete="restrict",
         check_company=True,
-        help="Who pays: the customer of the sales order, often a parent (guardian).",
+        help="Who pays: the customer of the sales order, often a parent (guardian); "
+        "entered directly, the student's primary payer by default.",
     )
 
     # What was bought
@@ -313,6 +318,17 @@ class TrainingEnrollment(models.Model):
             else:
                 enrollment.enrollment_type = "added_subject" if before else "new"
 
+    @api.depends("partner_id")
+    def _compute_payer_id(self):
+        """The student's primary payer, for enrolments entered directly: an
+        order's enrolments keep the order's customer."""
+        for enrollment in self:
+            primary = enrollment.partner_id.training_primary_payer_id
+            if not enrollment.sale_line_id and primary:
+                enrollment.payer_id = primary
+            else:
+                enrollment.payer_id = enrollment.payer_id
+
     @api.depends("class_id")
     def _compute_dates(self):
         for enrollment in self:
@@ -422,6 +438,17 @@ class TrainingEnrollment(models.Model):
                     )
                 )
 
+    def _check_guardian_consent(self):
+        """A student under the consent age (PIPL: 14) on the enrolment's start
+        date needs a guardian's recorded consent before being enrolled. An
+        unknown birth date does not block (the student is treated as an adult
+        and listed under the contacts' "Age Unknown" filter to be completed)."""
+        active = self.filtered(lambda enrollment: enrollment.state != "cancelled")
+        if active:
+            self.env["res.partner"]._training_check_consent(
+                [(enrollment.partner_id, enrollment.start_date) for enrollment in active]
+            )
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -439,6 +466,7 @@ class TrainingEnrollment(models.Model):
             )
         enrollments = super().create(vals_list)
         enrollments._complete_renewals()
+        enrollments._check_guardian_consent()
         # Confirming the order checked its lines, with the classes locked.
         enrollments.filtered(
             lambda enrollment: not (self.env.su and enrollment.sale_line_id)
@@ -452,7 +480,14 @@ class TrainingEnrollment(models.Model):
         elif vals.get("state", "cancelled") != "cancelled":
             # Reopening a cancelled enrolment takes a seat again.
             to_check = self.filtered(lambda enrollment: enrollment.state == "cancelled")
+        consent_to_check = self.browse()
+        if {"partner_id", "start_date", "class_id"} & set(vals):
+            # Another student, or an earlier start when they were younger.
+            consent_to_check = self
+        elif vals.get("state", "cancelled") != "cancelled":
+            consent_to_check = self.filtered(lambda enrollment: enrollment.state == "cancelled")
         res = super().write(vals)
+        consent_to_check._check_guardian_consent()
         to_check._check_enrollable()
         return res
 

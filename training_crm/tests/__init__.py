@@ -29,3 +29,5 @@ from . import test_enrollment_rpc
 from . import test_training_study
 from . import test_attendance_concurrency
 from . import test_study_rpc
+from . import test_training_family
+from . import test_family_rpc

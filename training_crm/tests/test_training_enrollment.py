@@ -549,5 +549,6 @@ class TestTrainingEnrollment(TrainingEnrollmentCommon):
 
 # Enrolment creation for any number of lines (the lead is already won): 15,
 # + 2 renewal or added subject: the students' earlier enrolments, the courses'
-# categories (subjects).
-EXPECTED_ENROLL_QUERIES = 17
+# categories (subjects); + 1 the students' lifecycle
+# (res.partner.training_lifecycle).
+EXPECTED_ENROLL_QUERIES = 18
