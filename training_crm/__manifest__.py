@@ -38,6 +38,8 @@
         "wizards/training_enrollment_editor_views.xml",
         "security/training_enrollment_payment_security.xml",
         "views/training_enrollment_payment_views.xml",
+        "security/training_trial_security.xml",
+        "views/training_trial_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -19,3 +19,4 @@ from . import sale_order_line
 from . import training_enrollment
 from . import training_enrollment_payment
 from . import account_move
+from . import training_trial

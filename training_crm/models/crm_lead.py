@@ -210,6 +210,11 @@ class CrmLead(models.Model):
     training_enrollment_count = fields.Integer(
         compute="_compute_training_enrollment_count", string="Enrolments Count"
     )
+    # Trial classes (免费试听)
+    training_trial_ids = fields.One2many("training.trial", "lead_id", string="Trial Classes")
+    training_trial_count = fields.Integer(
+        compute="_compute_training_trial_count", string="Trial Classes Count"
+    )
 
     def init(self):
         res = super().init()
@@ -382,6 +387,16 @@ class CrmLead(models.Model):
         counts = self.env["training.enrollment"]._count_open_by("lead_id", self)
         for lead in self:
             lead.training_enrollment_count = counts.get(lead, 0)
+
+    @api.depends_context("uid")
+    def _compute_training_trial_count(self):
+        counts = dict(
+            self.env["training.trial"]._read_group(
+                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.training_trial_count = counts.get(lead._origin, 0)
 
     @api.depends("intent_grade_id")
     def _compute_intent_grade_is_top(self):
@@ -601,6 +616,29 @@ class CrmLead(models.Model):
     def action_view_training_enrollments(self):
         self.ensure_one()
         return self.env["training.enrollment"]._action_view_for("lead_id", self)
+
+    def action_book_trial(self):
+        """The quick booking form: the lead's course of interest and its owner."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Book Trial Class"),
+            "res_model": "training.trial",
+            "view_mode": "form",
+            "views": [(self.env.ref("training_crm.training_trial_view_form_quick").id, "form")],
+            "target": "new",
+            "context": {
+                "default_lead_id": self.id,
+                "default_course_id": self.course_ids[:1].id,
+            },
+        }
+
+    def action_view_training_trials(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("training_crm.training_trial_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        return action
 
     def action_log_followup(self):
         self.ensure_one()
