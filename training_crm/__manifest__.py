@@ -40,6 +40,7 @@
         "views/training_enrollment_payment_views.xml",
         "security/training_trial_security.xml",
         "views/training_trial_views.xml",
+        "views/training_wechat_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

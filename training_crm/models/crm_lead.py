@@ -85,6 +85,18 @@ class CrmLead(models.Model):
         string="Other Sanitized Number",
         help="The lead's second number, normalised: phone_sanitized holds only the first one.",
     )
+    # WeChat (微信): how Chinese families are reached; a person key like numbers and e-mails.
+    training_wechat = fields.Char(
+        string="WeChat ID", tracking=True, help="The person's WeChat ID (微信号)."
+    )
+    training_wechat_normalized = fields.Char(
+        string="Normalized WeChat ID",
+        compute="_compute_training_wechat_normalized",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+        help="The WeChat ID trimmed and lowercased: what finds the same person.",
+    )
     collision_lead_id = fields.Many2one(
         "crm.lead",
         string="Person Already Followed In",
@@ -278,6 +290,11 @@ class CrmLead(models.Model):
         for lead in self:
             owner = lead.collision_lead_id.user_id
             lead.collision_user_id = owner if owner != lead.user_id else False
+
+    @api.depends("training_wechat")
+    def _compute_training_wechat_normalized(self):
+        for lead in self:
+            lead.training_wechat_normalized = (lead.training_wechat or "").strip().lower() or False
 
     @api.depends("collision_lead_id")
     def _compute_has_collision(self):
@@ -566,6 +583,18 @@ class CrmLead(models.Model):
         if grade_changes:
             grade_changes.write({"lead_id": self.id})
         return res
+
+    def _merge_get_fields(self):
+        return [*super()._merge_get_fields(), "training_wechat"]
+
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        """The contact created from a lead keeps the person's WeChat ID."""
+        values = super()._prepare_customer_values(
+            partner_name, is_company=is_company, parent_id=parent_id
+        )
+        if self.training_wechat and not is_company:
+            values["training_wechat"] = self.training_wechat
+        return values
 
     def _merge_get_fields_specific(self):
         fields_info = super()._merge_get_fields_specific()
@@ -965,6 +994,8 @@ class CrmLead(models.Model):
                     keys.add(("phone", number))
             if lead.email_normalized:
                 keys.add(("email", lead.email_normalized))
+            if lead.training_wechat_normalized:
+                keys.add(("wechat", lead.training_wechat_normalized))
         return keys
 
     @api.model
@@ -980,6 +1011,9 @@ class CrmLead(models.Model):
             ]
         if emails:
             domains.append([("email_normalized", "in", emails)])
+        wechats = [value for kind, value in keys if kind == "wechat"]
+        if wechats:
+            domains.append([("training_wechat_normalized", "in", wechats)])
         return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
     def _get_person_leads(self):
@@ -1044,7 +1078,7 @@ class CrmLead(models.Model):
             }
         collided._message_log_batch(bodies)
 
-    @api.onchange("phone", "mobile", "email_from", "country_id", "team_id")
+    @api.onchange("phone", "mobile", "email_from", "training_wechat", "country_id", "team_id")
     def _onchange_training_collision(self):
         """Warn the consultant typing in a person someone else already follows."""
         if self._origin.id:

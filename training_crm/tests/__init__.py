@@ -27,3 +27,4 @@ from . import test_enrollment_payment
 from . import test_training_enrollment
 from . import test_enrollment_rpc
 from . import test_training_trial
+from . import test_training_wechat
