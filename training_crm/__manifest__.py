@@ -41,6 +41,7 @@
         "security/training_trial_security.xml",
         "views/training_trial_views.xml",
         "views/training_wechat_views.xml",
+        "data/utm_source_data.xml",
     ],
     "assets": {
         "web.assets_backend": [
