@@ -58,5 +58,6 @@
         "demo/training_crm_ownership_demo.xml",
         "demo/training_course_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/training_trial_demo.xml",
     ],
 }

@@ -44,7 +44,9 @@ class TrainingTrial(models.Model):
     )
     # Not stored: a stored related field would be recomputed on every lead
     # whose customer changes (stock crm locks the query count of conversions).
-    partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
+    partner_id = fields.Many2one(
+        related="lead_id.partner_id", string="Customer", help="The lead's customer."
+    )
     # The lead's team and company when the trial was booked, as for follow-ups:
     # assigning a lead (which moves its team) does not look for its trials.
     team_id = fields.Many2one(
@@ -265,10 +267,11 @@ class TrainingTrial(models.Model):
         for trial in self:
             lang = trial.lead_id._get_training_lang(trial.lead_id.user_id)
             if lang not in note_by_lang:
-                note_by_lang[lang] = self.with_context(lang=lang).env._(
-                    "Trial class of %(date)s (%(course)s): attended."
+                env = self.with_context(lang=lang).env
+                note_by_lang[lang] = (
+                    env._("Trial class of %(date)s (%(course)s): attended.")
                     if state == "attended"
-                    else "Trial class of %(date)s (%(course)s): did not come."
+                    else env._("Trial class of %(date)s (%(course)s): did not come.")
                 )
             vals = {
                 "lead_id": trial.lead_id.id,

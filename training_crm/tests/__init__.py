@@ -28,3 +28,4 @@ from . import test_training_enrollment
 from . import test_enrollment_rpc
 from . import test_training_trial
 from . import test_training_wechat
+from . import test_training_trial_rpc
