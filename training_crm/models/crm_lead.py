@@ -549,12 +549,15 @@ class CrmLead(models.Model):
         return res
 
     def _merge_dependences(self, opportunities):
-        """Merged leads are deleted: their follow-ups and disputes move to the
-        master lead first, so that nothing of the log is lost."""
+        """Merged leads are deleted: their follow-ups, trial classes and disputes
+        move to the master lead first, so that nothing of the log is lost."""
         res = super()._merge_dependences(opportunities)
         followups = opportunities.sudo().followup_ids
         if followups:
             followups.write({"lead_id": self.id})
+        trials = opportunities.sudo().training_trial_ids
+        if trials:
+            trials.write({"lead_id": self.id})
         for dispute in opportunities.sudo().dispute_ids:
             dispute.write({"lead_ids": [Command.link(self.id)]})
             if dispute.lead_id in opportunities:

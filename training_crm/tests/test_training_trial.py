@@ -296,3 +296,25 @@ class TestTrainingTrialDemo(TrainingCrmCommon):
         self.assertEqual(booked.event_id.partner_ids, booked.user_id.partner_id)
         self.assertEqual(self.env.ref("training_crm.trial_demo_attended").state, "attended")
         self.assertEqual(self.env.ref("training_crm.trial_demo_no_show").state, "no_show")
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingTrialMerge(TrainingCrmCommon):
+    @freeze_time(NOW)
+    def test_merged_leads_keep_their_trials(self):
+        course = self.env["training.course"].create({"name": "Chess", "list_price": 100})
+        duplicate = self.env["crm.lead"].create(
+            {
+                "name": "Same student",
+                "type": "opportunity",
+                "user_id": self.user_consultant.id,
+                "team_id": self.team.id,
+            }
+        )
+        trial = self.env["training.trial"].create(
+            {"lead_id": duplicate.id, "course_id": course.id, "date": TRIAL}
+        )
+        master = (self.lead | duplicate)._merge_opportunity()
+        self.assertEqual(len((self.lead | duplicate).exists()), 1)
+        self.assertEqual(trial.lead_id, master)
+        self.assertEqual(trial.event_id.res_id, trial.id)
