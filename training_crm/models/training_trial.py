@@ -170,12 +170,20 @@ class TrainingTrial(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Only supervisors record past trials directly (history); others book.
+        if not (self.env.su or self.env.user._is_training_supervisor()) and any(
+            vals.get("state", "booked") != "booked" for vals in vals_list
+        ):
+            raise UserError(self._get_state_error())
         trials = super().create(vals_list)
         trials._check_consultant()
         trials.filtered(lambda trial: trial.state == "booked")._create_events()
         return trials
 
     def write(self, vals):
+        # The state moves through the buttons, which log what they must.
+        if "state" in vals and not (self.env.su or self.env.context.get("training_trial_state")):
+            raise UserError(self._get_state_error())
         res = super().write(vals)
         if "user_id" in vals:
             self._check_consultant()
@@ -206,7 +214,9 @@ class TrainingTrial(models.Model):
         done = self.filtered(lambda trial: trial.state in ("attended", "no_show"))
         if done:
             raise UserError(self.env._("A trial class that took place cannot be cancelled."))
-        self.filtered(lambda trial: trial.state == "booked").write({"state": "cancelled"})
+        self.filtered(lambda trial: trial.state == "booked").with_context(
+            training_trial_state=True
+        ).write({"state": "cancelled"})
 
     def action_view_event(self):
         self.ensure_one()
@@ -227,6 +237,11 @@ class TrainingTrial(models.Model):
         rule = self.env.ref(CALENDAR_EVENT_RULE, raise_if_not_found=False)
         if rule and rule.domain_force != CALENDAR_EVENT_RULE_DOMAIN:
             rule.sudo().domain_force = CALENDAR_EVENT_RULE_DOMAIN
+
+    def _get_state_error(self):
+        return self.env._(
+            "Use the Attended, No-show and Cancel Trial buttons to change a trial class's status."
+        )
 
     def _check_consultant(self):
         """A consultant books trials in their own name; a supervisor for anyone."""
@@ -256,7 +271,7 @@ class TrainingTrial(models.Model):
                 self.env._("A trial class can be marked once it has started, not before.")
             )
         # State first: the ValidationError of a trial in the past concerns booked ones only.
-        self.write({"state": state})
+        self.with_context(training_trial_state=True).write({"state": state})
         next_date = False
         if state == "no_show":
             days = self.env["crm.lead"]._get_int_param("training_crm.trial_no_show_days", 1)

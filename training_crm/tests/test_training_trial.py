@@ -127,6 +127,16 @@ class TestTrainingTrial(TrainingCrmCommon):
             self._book(user=self.user_auditor)
 
     @freeze_time(NOW)
+    def test_status_moves_through_the_buttons_only(self):
+        trial = self._book()
+        with self.assertRaisesRegex(UserError, "Use the Attended"):
+            trial.with_user(self.user_consultant).write({"state": "attended"})
+        with self.assertRaisesRegex(UserError, "Use the Attended"):
+            self._book(user=self.user_consultant, state="attended")
+        self.assertEqual(trial.state, "booked")
+        self.assertFalse(self.lead.followup_ids)
+
+    @freeze_time(NOW)
     def test_who_reads_a_trial_and_its_event(self):
         trial = self._book()
         event = trial.event_id
