@@ -46,6 +46,10 @@
         "security/training_family_security.xml",
         "views/training_family_views.xml",
         "wizards/training_family_anonymize_views.xml",
+        "security/training_trial_security.xml",
+        "views/training_trial_views.xml",
+        "views/training_wechat_views.xml",
+        "data/utm_source_data.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -64,5 +68,6 @@
         "demo/sale_order_demo.xml",
         "demo/training_study_demo.xml",
         "demo/training_family_demo.xml",
+        "demo/training_trial_demo.xml",
     ],
 }

@@ -23,6 +23,10 @@ def uninstall_hook(env):
         rule = env.ref(xmlid, raise_if_not_found=False)
         if rule:
             rule.domain_force = STOCK_PERSONAL_LEAD_RULE
+    # Every employee reads every calendar event again, trial classes' included.
+    rule = env.ref("calendar.calendar_event_rule_employee", raise_if_not_found=False)
+    if rule:
+        rule.domain_force = "[(1, '=', 1)]"
     # The CRM app opens on stock CRM's first menu again, not on our role pages.
     root = env.ref("crm.crm_menu_root", raise_if_not_found=False)
     if root:

@@ -10,5 +10,8 @@
     "data": [
         "views/crm_lead_report_views.xml",
         "views/training_crm_followup_report_views.xml",
+        "security/ir.model.access.csv",
+        "security/training_crm_funnel_report_security.xml",
+        "views/training_crm_funnel_report_views.xml",
     ],
 }

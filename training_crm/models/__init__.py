@@ -28,3 +28,4 @@ from . import training_satisfaction
 from . import training_guardian
 from . import training_guardian_consent
 from . import training_family_anonymization
+from . import training_trial

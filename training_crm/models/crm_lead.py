@@ -85,6 +85,18 @@ class CrmLead(models.Model):
         string="Other Sanitized Number",
         help="The lead's second number, normalised: phone_sanitized holds only the first one.",
     )
+    # WeChat (微信): how Chinese families are reached; a person key like numbers and e-mails.
+    training_wechat = fields.Char(
+        string="WeChat ID", tracking=True, help="The person's WeChat ID (微信号)."
+    )
+    training_wechat_normalized = fields.Char(
+        string="Normalized WeChat ID",
+        compute="_compute_training_wechat_normalized",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+        help="The WeChat ID trimmed and lowercased: what finds the same person.",
+    )
     collision_lead_id = fields.Many2one(
         "crm.lead",
         string="Person Already Followed In",
@@ -210,6 +222,11 @@ class CrmLead(models.Model):
     training_enrollment_count = fields.Integer(
         compute="_compute_training_enrollment_count", string="Enrolments Count"
     )
+    # Trial classes (免费试听)
+    training_trial_ids = fields.One2many("training.trial", "lead_id", string="Trial Classes")
+    training_trial_count = fields.Integer(
+        compute="_compute_training_trial_count", string="Trial Classes Count"
+    )
 
     def init(self):
         res = super().init()
@@ -273,6 +290,11 @@ class CrmLead(models.Model):
         for lead in self:
             owner = lead.collision_lead_id.user_id
             lead.collision_user_id = owner if owner != lead.user_id else False
+
+    @api.depends("training_wechat")
+    def _compute_training_wechat_normalized(self):
+        for lead in self:
+            lead.training_wechat_normalized = (lead.training_wechat or "").strip().lower() or False
 
     @api.depends("collision_lead_id")
     def _compute_has_collision(self):
@@ -382,6 +404,16 @@ class CrmLead(models.Model):
         counts = self.env["training.enrollment"]._count_open_by("lead_id", self)
         for lead in self:
             lead.training_enrollment_count = counts.get(lead, 0)
+
+    @api.depends_context("uid")
+    def _compute_training_trial_count(self):
+        counts = dict(
+            self.env["training.trial"]._read_group(
+                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.training_trial_count = counts.get(lead._origin, 0)
 
     @api.depends("intent_grade_id")
     def _compute_intent_grade_is_top(self):
@@ -517,12 +549,15 @@ class CrmLead(models.Model):
         return res
 
     def _merge_dependences(self, opportunities):
-        """Merged leads are deleted: their follow-ups and disputes move to the
-        master lead first, so that nothing of the log is lost."""
+        """Merged leads are deleted: their follow-ups, trial classes and disputes
+        move to the master lead first, so that nothing of the log is lost."""
         res = super()._merge_dependences(opportunities)
         followups = opportunities.sudo().followup_ids
         if followups:
             followups.write({"lead_id": self.id})
+        trials = opportunities.sudo().training_trial_ids
+        if trials:
+            trials.write({"lead_id": self.id})
         for dispute in opportunities.sudo().dispute_ids:
             dispute.write({"lead_ids": [Command.link(self.id)]})
             if dispute.lead_id in opportunities:
@@ -551,6 +586,18 @@ class CrmLead(models.Model):
         if grade_changes:
             grade_changes.write({"lead_id": self.id})
         return res
+
+    def _merge_get_fields(self):
+        return [*super()._merge_get_fields(), "training_wechat"]
+
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        """The contact created from a lead keeps the person's WeChat ID."""
+        values = super()._prepare_customer_values(
+            partner_name, is_company=is_company, parent_id=parent_id
+        )
+        if self.training_wechat and not is_company:
+            values["training_wechat"] = self.training_wechat
+        return values
 
     def _merge_get_fields_specific(self):
         fields_info = super()._merge_get_fields_specific()
@@ -601,6 +648,29 @@ class CrmLead(models.Model):
     def action_view_training_enrollments(self):
         self.ensure_one()
         return self.env["training.enrollment"]._action_view_for("lead_id", self)
+
+    def action_book_trial(self):
+        """The quick booking form: the lead's course of interest and its owner."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Book Trial Class"),
+            "res_model": "training.trial",
+            "view_mode": "form",
+            "views": [(self.env.ref("training_crm.training_trial_view_form_quick").id, "form")],
+            "target": "new",
+            "context": {
+                "default_lead_id": self.id,
+                "default_course_id": self.course_ids[:1].id,
+            },
+        }
+
+    def action_view_training_trials(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("training_crm.training_trial_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        return action
 
     def action_log_followup(self):
         self.ensure_one()
@@ -927,6 +997,8 @@ class CrmLead(models.Model):
                     keys.add(("phone", number))
             if lead.email_normalized:
                 keys.add(("email", lead.email_normalized))
+            if lead.training_wechat_normalized:
+                keys.add(("wechat", lead.training_wechat_normalized))
         return keys
 
     @api.model
@@ -942,6 +1014,9 @@ class CrmLead(models.Model):
             ]
         if emails:
             domains.append([("email_normalized", "in", emails)])
+        wechats = [value for kind, value in keys if kind == "wechat"]
+        if wechats:
+            domains.append([("training_wechat_normalized", "in", wechats)])
         return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
     def _get_person_leads(self):
@@ -1006,7 +1081,7 @@ class CrmLead(models.Model):
             }
         collided._message_log_batch(bodies)
 
-    @api.onchange("phone", "mobile", "email_from", "country_id", "team_id")
+    @api.onchange("phone", "mobile", "email_from", "training_wechat", "country_id", "team_id")
     def _onchange_training_collision(self):
         """Warn the consultant typing in a person someone else already follows."""
         if self._origin.id:

@@ -65,6 +65,13 @@ class ResConfigSettings(models.TransientModel):
         help="After a follow-up that did not reach the person (no answer, unreachable), "
         "the next attempt is planned this many days later (0: the same day).",
     )
+    training_trial_no_show_days = fields.Integer(
+        string="Call Back a No-show Within (days)",
+        config_parameter="training_crm.trial_no_show_days",
+        default=1,
+        help="After a trial class the family missed, the next follow-up is planned this many "
+        "days later (0: the same day).",
+    )
 
     # Studying: lesson hours (消课) and class advisers (班主任)
     training_absence_keeps_hours = fields.Boolean(

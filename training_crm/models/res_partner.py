@@ -24,6 +24,7 @@ class _VisibleContacts(SQL):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    training_wechat = fields.Char(string="WeChat ID", help="The person's WeChat ID (微信号).")
     # What the consultants' record rule on contacts reads: see _search_training_visible.
     training_visible = fields.Boolean(
         compute="_compute_training_visible",

@@ -31,3 +31,6 @@ from . import test_attendance_concurrency
 from . import test_study_rpc
 from . import test_training_family
 from . import test_family_rpc
+from . import test_training_trial
+from . import test_training_wechat
+from . import test_training_trial_rpc

@@ -1,6 +1,8 @@
 from datetime import date, timedelta
 
-from odoo import Command
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -305,3 +307,48 @@ class TestUi(HttpCase):
         self.assertEqual(lead.training_enrollment_ids, enrollment)
         self.assertTrue(lead.stage_id.is_won)
         self.assertEqual(lead.probability, 100)
+
+    def test_book_trial_tour(self):
+        consultant = new_test_user(
+            self.env, login="tour_trial", groups="training_crm.group_consultant", tz="UTC"
+        )
+        course = self.env["training.course"].create(
+            {"name": "Tour Robotics", "lesson_hours": 24, "list_price": 4000}
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Trial Lead",
+                "type": "opportunity",
+                "user_id": consultant.id,
+                "course_ids": [Command.link(course.id)],
+            }
+        )
+        self.start_tour(f"/odoo/crm/{lead.id}", "training_crm_trial", login="tour_trial")
+        trial = lead.training_trial_ids
+        self.assertEqual(trial.course_id, course)
+        self.assertEqual(trial.user_id, consultant)
+        self.assertEqual(trial.state, "booked")
+        self.assertEqual(trial.note, "Comes with her father")
+        self.assertEqual(str(trial.date), "2099-01-15 10:00:00")
+        self.assertEqual(trial.event_id.partner_ids, consultant.partner_id)
+
+    def test_mark_trial_attended_tour(self):
+        consultant = new_test_user(
+            self.env, login="tour_trial_done", groups="training_crm.group_consultant"
+        )
+        course = self.env["training.course"].create({"name": "Tour Piano", "list_price": 2000})
+        lead = self.env["crm.lead"].create(
+            {"name": "Tour Trial Done", "type": "opportunity", "user_id": consultant.id}
+        )
+        started = fields.Datetime.now() - timedelta(hours=1)
+        with freeze_time(started - timedelta(days=1)):
+            trial = self.env["training.trial"].create(
+                {"lead_id": lead.id, "course_id": course.id, "date": started}
+            )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_trial_attended", login="tour_trial_done"
+        )
+        self.assertEqual(trial.state, "attended")
+        self.assertEqual(
+            (lead.followup_ids.channel, lead.followup_ids.outcome), ("trial_class", "reached")
+        )

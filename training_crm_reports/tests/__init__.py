@@ -1,2 +1,3 @@
 from . import test_followup_analysis
 from . import test_pipeline_by_grade
+from . import test_enrolment_funnel

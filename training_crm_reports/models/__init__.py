@@ -1,0 +1,1 @@
+from . import training_crm_funnel_report
