@@ -97,15 +97,15 @@ class TestEnrolmentFunnel(TrainingCrmCommon):
 
     def test_sources_shipped(self):
         names = {
-            "douyin": "Douyin",
-            "xiaohongshu": "Xiaohongshu",
-            "meituan": "Meituan/Dianping",
-            "baidu": "Baidu",
-            "wechat_official": "WeChat Official Account",
-            "referral": "Referral",
-            "street": "Street Promotion",
-            "walk_in": "Walk-in",
-            "phone_enquiry": "Phone Enquiry",
+            "douyin": "抖音 (Douyin)",
+            "xiaohongshu": "小红书 (Xiaohongshu)",
+            "meituan": "美团/大众点评 (Meituan/Dianping)",
+            "baidu": "百度 (Baidu)",
+            "wechat_official": "微信公众号 (WeChat Official Account)",
+            "referral": "转介绍 (Referral)",
+            "street": "地推 (Street Promotion)",
+            "walk_in": "到访 (Walk-in)",
+            "phone_enquiry": "电话咨询 (Phone Enquiry)",
         }
         for xmlid, name in names.items():
             source = self.env.ref(f"training_crm.utm_source_{xmlid}")
