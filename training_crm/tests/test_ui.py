@@ -246,11 +246,9 @@ class TestUi(HttpCase):
         )
         self._my_day_log_tour("tour_day_zh", "zh_CN")
 
-    def test_lead_to_enrollment_tour(self):
-        """A consultant sells their lead's course of interest: New Quotation,
-        the class, Confirm, the child named in the students' dialog; the
-        enrolment is the child's, on the course and class, at the line's
-        amount, sold by the consultant, and the lead is won."""
+    def _enrollment_tour_lead(self):
+        """A consultant's lead for a parent, with Tour Scratch as its course of
+        interest and the class Tour Spring; the child exists already."""
         consultant = new_test_user(
             self.env,
             login="tour_seller",
@@ -265,7 +263,7 @@ class TestUi(HttpCase):
                 "list_price": 6000,
             }
         )
-        training_class = self.env["training.class"].create(
+        self.tour_class = self.env["training.class"].create(
             {
                 "name": "Tour Spring",
                 "course_id": course.id,
@@ -275,8 +273,10 @@ class TestUi(HttpCase):
             }
         )
         parent = self.env["res.partner"].create({"name": "Tour Parent"})
-        child = self.env["res.partner"].create({"name": "Tour Child", "parent_id": parent.id})
-        lead = self.env["crm.lead"].create(
+        self.tour_child = self.env["res.partner"].create(
+            {"name": "Tour Child", "parent_id": parent.id}
+        )
+        return self.env["crm.lead"].create(
             {
                 "name": "Tour Lead Scratch",
                 "type": "opportunity",
@@ -286,27 +286,56 @@ class TestUi(HttpCase):
                 "course_ids": [Command.set(course.ids)],
             }
         )
-        self.start_tour(
-            f"/odoo/crm/{lead.id}", "training_crm_lead_to_enrollment", login="tour_seller"
-        )
+
+    def _assert_enrolled(self, lead):
+        """The lead's order is confirmed and enrols the child in Tour Spring,
+        sold by the consultant; the lead is won."""
         order = lead.order_ids
         self.assertEqual(order.state, "sale")
-        self.assertEqual(order.user_id, consultant)
+        self.assertEqual(order.user_id, lead.user_id)
         enrollment = order.training_enrollment_ids
         self.assertEqual(len(enrollment), 1)
-        self.assertEqual(enrollment.partner_id, child)
-        self.assertEqual(enrollment.payer_id, parent)
-        self.assertEqual(enrollment.course_id, course)
-        self.assertEqual(enrollment.class_id, training_class)
+        self.assertEqual(enrollment.partner_id, self.tour_child)
+        self.assertEqual(enrollment.payer_id, lead.partner_id)
+        self.assertEqual(enrollment.course_id, lead.course_ids)
+        self.assertEqual(enrollment.class_id, self.tour_class)
         self.assertEqual(enrollment.start_date, date(2026, 3, 1))
         self.assertEqual(enrollment.amount, 6000)
         self.assertEqual(enrollment.hours, 48)
         self.assertEqual(enrollment.lead_id, lead)
-        self.assertEqual(enrollment.user_id, consultant)
+        self.assertEqual(enrollment.user_id, lead.user_id)
         self.assertEqual(enrollment.intent_grade_id, self.env.ref("training_crm.grade_a"))
         self.assertEqual(lead.training_enrollment_ids, enrollment)
         self.assertTrue(lead.stage_id.is_won)
         self.assertEqual(lead.probability, 100)
+
+    def test_lead_to_enrollment_tour(self):
+        """A consultant sells their lead's course of interest: New Quotation,
+        the class, Confirm, the child named in the students' dialog; the
+        enrolment is the child's, on the course and class, at the line's
+        amount, sold by the consultant, and the lead is won."""
+        lead = self._enrollment_tour_lead()
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_lead_to_enrollment", login="tour_seller"
+        )
+        self._assert_enrolled(lead)
+
+    def test_trial_to_enrollment_tour(self):
+        """试听 → 报名: the consultant books a trial class for now (a walk-in
+        family), marks it attended, then sells the course: the trial is in the
+        lead's follow-up log and the child is enrolled."""
+        lead = self._enrollment_tour_lead()
+        self.start_tour(
+            f"/odoo/crm/{lead.id}", "training_crm_trial_to_enrollment", login="tour_seller"
+        )
+        trial = lead.training_trial_ids
+        self.assertEqual(trial.state, "attended")
+        self.assertEqual(trial.course_id, lead.course_ids)
+        self.assertEqual(trial.user_id, lead.user_id)
+        self.assertEqual(
+            (lead.followup_ids.channel, lead.followup_ids.outcome), ("trial_class", "reached")
+        )
+        self._assert_enrolled(lead)
 
     def test_book_trial_tour(self):
         consultant = new_test_user(
