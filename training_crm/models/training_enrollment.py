@@ -304,19 +304,25 @@ class TrainingEnrollment(models.Model):
         a batch; enrolments made together (one order) are one purchase, not
         renewals of each other."""
         history = self._get_student_history()
+        later_ids = set()
         for enrollment in self:
             start, subject = enrollment._get_start_key(), enrollment._get_subject()
-            before = sorted(
-                (key, other_subject)
-                for key, other_subject, _planned in history.get(enrollment.partner_id.id, [])
-                if key < start
-            )
-            renewed = [key[1] for key, other_subject in before if other_subject == subject]
+            others = history.get(enrollment.partner_id.id, [])
+            before = sorted((key, other) for key, other, _planned in others if key < start)
+            renewed = [key[1] for key, other in before if other == subject]
             enrollment.renewal_of_id = renewed[-1] if renewed else False
             if renewed:
                 enrollment.enrollment_type = "renewal"
             else:
                 enrollment.enrollment_type = "added_subject" if before else "new"
+            # History entered afterwards (an earlier course typed in later)
+            # makes the student's later enrolments renewals or added subjects.
+            if enrollment.start_date:
+                later_ids.update(key[1] for key, _other, _planned in others if key > start)
+        if later_ids:
+            later = self.browse(later_ids)
+            for fname in ("enrollment_type", "renewal_of_id"):
+                self.env.add_to_compute(self._fields[fname], later)
 
     @api.depends("partner_id")
     def _compute_payer_id(self):

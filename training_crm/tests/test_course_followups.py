@@ -283,6 +283,26 @@ class TestCourseFollowups(TrainingEnrollmentCommon):
             self._care_activities(enrollment, "training_crm.mail_activity_type_renewal")
         )
 
+    def test_history_entered_afterwards(self):
+        """A course studied before, typed in after the current one, makes the
+        current one a renewal."""
+        current = self._sold()
+        self.assertEqual(current.enrollment_type, "new")
+        earlier_class = self.env["training.class"].create(
+            {
+                "name": "Scratch Autumn 2025",
+                "course_id": self.course.id,
+                "date_start": date(2025, 9, 1),
+                "date_end": date(2025, 12, 20),
+            }
+        )
+        earlier = self._enroll(
+            partner_id=current.partner_id.id, class_id=earlier_class.id, state="graduated"
+        )
+        self.assertEqual(earlier.enrollment_type, "new")
+        self.assertEqual(current.enrollment_type, "renewal")
+        self.assertEqual(current.renewal_of_id, earlier)
+
     def test_added_subject(self):
         first = self._sold()
         with freeze_time("2026-04-01"):
