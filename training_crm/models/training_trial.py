@@ -17,9 +17,10 @@ FOLLOWUP_OUTCOMES = {"attended": "reached", "no_show": "no_answer"}
 # Calendar's "All Calendar Event for employees" rule, narrowed: a trial class's
 # event is for its consultant (organiser or attendee), supervisors and auditors.
 CALENDAR_EVENT_RULE = "calendar.calendar_event_rule_employee"
+# Auditors read trial events through a read-only rule of their own
+# (training_crm.calendar_event_rule_trial_auditor), never change them.
 CALENDAR_EVENT_RULE_DOMAIN = (
     "[(1, '=', 1)] if user.has_group('training_crm.group_supervisor') "
-    "or user.has_group('training_crm.group_auditor') "
     "else ['|', '|', ('res_model', '!=', 'training.trial'), ('user_id', '=', user.id), "
     "('partner_ids', 'in', user.partner_id.id)]"
 )

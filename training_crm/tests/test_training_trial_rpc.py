@@ -68,6 +68,11 @@ class TestTrainingTrialJsonRpc(JsonRpcMixin):
         self.assertEqual(self._ids("calendar.event", events), set(trial.event_id.ids))
         error = self._call_error("calendar.event", "read", self.trial_b.event_id.ids, ["name"])
         self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        attendees = self.trial_b.event_id.attendee_ids
+        self.assertTrue(attendees)
+        self.assertFalse(self._ids("calendar.attendee", attendees), "nor its attendees")
+        error = self._call_error("calendar.attendee", "read", attendees.ids, ["event_id"])
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
         error = self._call_error("training.trial", "read", self.trial_b.ids, ["state"])
         self.assertEqual(error["name"], "odoo.exceptions.AccessError")
         error = self._call_error(
@@ -109,5 +114,11 @@ class TestTrainingTrialJsonRpc(JsonRpcMixin):
         ):
             error = self._call_error("training.trial", method, *args)
             self.assertEqual(error["name"], "odoo.exceptions.AccessError", method)
+        event = self.trial_b.event_id
+        self.assertEqual(
+            self._ids("calendar.attendee", event.attendee_ids), set(event.attendee_ids.ids)
+        )
+        error = self._call_error("calendar.event", "write", event.ids, {"name": "Audited"})
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError", "the event neither")
         self.assertEqual(self.trial_b.state, "booked")
         self.assertFalse(self.trial_b.note)
