@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: set up, install both addons into a throwaway database, run the
 # whole suite (ours, the wheel and uninstall checks, and Odoo's own crm,
-# sale_crm and sale tests with our addons loaded, browser tours included) with
+# sale_crm, sale and calendar tests with our addons loaded, browser tours included) with
 # pytest-odoo, drop it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -34,8 +34,9 @@ fi
 # A copy for the uninstall test, taken before pytest holds connections.
 psql_db -d postgres -qc "CREATE DATABASE \"$TRAINING_CRM_UNINSTALL_DB\" TEMPLATE \"$DB\""
 
-# Odoo's own crm and sale_crm tests, and sale's on orders, refunds,
-# cancellations and invoicing, with our addons loaded.
+# Odoo's own crm and sale_crm tests, sale's on orders, refunds,
+# cancellations and invoicing, and calendar's (whose event and attendee rules
+# trial classes narrow), with our addons loaded.
 stock_tests=()
 for dir in ${ODOO_ADDONS//,/ }; do
     [ -d "$dir/crm/tests" ] || continue
@@ -43,6 +44,7 @@ for dir in ${ODOO_ADDONS//,/ }; do
     for name in test_sale_order test_sale_refund test_sale_order_cancel test_sale_to_invoice; do
         stock_tests+=("$dir/sale/tests/$name.py")
     done
+    stock_tests+=("$dir/calendar/tests")
     break
 done
 
