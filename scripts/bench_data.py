@@ -641,17 +641,66 @@ class Generator:
             student = rng.choice(students)
             rows.append(
                 (
-                    student, student, course_id, class_id, 48.0, currency, 6000.0, start, end,
-                    "cancelled" if cancelled else "enrolled", user, team_of[user],
-                    self.company_id, created, created, self.manager.id, self.manager.id,
+                    student, student, course_id, class_id, 48.0, 0.0, 48.0, currency, 6000.0,
+                    start, end, "cancelled" if cancelled else "enrolled", user, user,
+                    team_of[user], self.company_id, created, created, self.manager.id,
+                    self.manager.id,
                 )
             )  # fmt: skip
+        # No class adviser and no default one: each enrolment's adviser is its consultant.
         columns = [
-            "partner_id", "payer_id", "course_id", "class_id", "hours", "currency_id", "amount",
-            "start_date", "end_date", "state", "user_id", "team_id", "company_id",
+            "partner_id", "payer_id", "course_id", "class_id", "hours", "hours_consumed",
+            "hours_remaining", "currency_id", "amount", "start_date", "end_date", "state",
+            "user_id", "adviser_id", "team_id", "company_id",
             "create_date", "write_date", "create_uid", "write_uid",
         ]  # fmt: skip
         copy_rows(self.cr, "training_enrollment", columns, rows)
+        self.type_enrollments()
+        # The students' lifecycle: enrolled while one of their enrolments is.
+        self.cr.execute(
+            """UPDATE res_partner SET training_lifecycle = 'enrolled'
+                WHERE id IN (SELECT partner_id FROM training_enrollment WHERE state = 'enrolled')"""
+        )
+
+    def type_enrollments(self):
+        """Renewal, added subject or new, as the ORM computes them when each
+        enrolment is made: from the student's other enrolments (not cancelled)
+        that began before it, by start date then id; the same subject is the
+        course's category, else the course."""
+        self.cr.execute(
+            """
+            WITH subject AS (
+                SELECT e.id, e.partner_id, e.state,
+                       COALESCE(e.start_date, 'infinity'::date) AS start,
+                       CASE WHEN c.category_id IS NULL THEN 'course:' || c.id
+                            ELSE 'category:' || c.category_id END AS subject
+                  FROM training_enrollment e
+                  JOIN training_course c ON c.id = e.course_id
+            ), windowed AS (
+                SELECT id,
+                       array_agg(id) FILTER (WHERE state != 'cancelled') OVER (
+                           PARTITION BY partner_id, subject ORDER BY start, id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                       ) AS same_subject,
+                       count(*) FILTER (WHERE state != 'cancelled') OVER (
+                           PARTITION BY partner_id ORDER BY start, id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                       ) AS before
+                  FROM subject
+            ), typed AS (
+                SELECT id, same_subject[array_upper(same_subject, 1)] AS renewal_of_id,
+                       before > 0 AS has_before
+                  FROM windowed
+            )
+            UPDATE training_enrollment enrollment
+               SET renewal_of_id = typed.renewal_of_id,
+                   enrollment_type = CASE WHEN typed.renewal_of_id IS NOT NULL THEN 'renewal'
+                                          WHEN typed.has_before THEN 'added_subject'
+                                          ELSE 'new' END
+              FROM typed
+             WHERE typed.id = enrollment.id
+            """
+        )
 
     def write_activities(self):
         """One open activity per owned open lead: the follow-up due (addon) or a
@@ -716,10 +765,12 @@ class Generator:
 
 def check_enrollment_sample(env, rng, size=200):
     """The enrolments' stored computed fields (dates from the class, the
-    order), recomputed with the ORM for `size` random ones."""
+    order, the adviser, the hours, renewals) and their students' (the
+    lifecycle), recomputed with the ORM for `size` random ones."""
     env.cr.execute("SELECT id FROM training_enrollment ORDER BY id")
     ids = rng.sample([row[0] for row in env.cr.fetchall()], size)
-    check_records(env, [env["training.enrollment"].browse(ids)])
+    enrollments = env["training.enrollment"].browse(ids)
+    check_records(env, [enrollments, enrollments.partner_id])
 
 
 def check_sample(env, rng, size=200):
