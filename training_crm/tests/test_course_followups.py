@@ -175,6 +175,12 @@ class TestCourseFollowups(TrainingEnrollmentCommon):
         self.training_class.adviser_id = adviser
         enrollment = self._sold()
         self.assertEqual(enrollment.adviser_id, adviser)
+        # The adviser opens the enrolment (its money is not theirs to see).
+        form = Form(enrollment.with_user(adviser))
+        self.assertEqual(form.hours_remaining, 48)
+        self.assertNotIn("payment_ids", form._view["fields"])
+        views = self.env["training.enrollment"].with_user(adviser).get_views([(False, "list")])
+        self.assertNotIn('name="amount_paid"', views["views"]["list"]["arch"])
         with freeze_time("2026-02-26"):
             self.Enrollment._cron_plan_course_followups()
         with freeze_time("2026-07-01"):
