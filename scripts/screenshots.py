@@ -261,6 +261,7 @@ SHOTS = [
         "wait": ".o_form_view .o_form_sheet",
         "click": ".o_notebook a.nav-link[name='training_family']",
         "wait_after": ".o_notebook .tab-pane.active .o_list_renderer",
+        "scroll": ".o_notebook",
     },
     {
         "out": "docs/enrollment_hours_zh_CN.png",
