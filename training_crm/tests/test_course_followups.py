@@ -318,7 +318,13 @@ class TestCourseFollowups(TrainingEnrollmentCommon):
         self.assertEqual(first.enrollment_type, "new")
         self.assertEqual(maths.enrollment_type, "added_subject")
         self.assertEqual(
-            self.Enrollment.search_count([("enrollment_type", "=", "added_subject")]), 1
+            self.Enrollment.search(
+                [
+                    ("partner_id", "=", first.partner_id.id),
+                    ("enrollment_type", "=", "added_subject"),
+                ]
+            ),
+            maths,
         )
 
     # ------------------------------------------------------------

@@ -11,6 +11,11 @@ from .common import TrainingCrmCommon
 
 @tagged("post_install", "-at_install")
 class TestFollowupLog(TrainingCrmCommon):
+    def _school_today(self, followup):
+        """Today as the follow-up's author lives it (their time zone, else the
+        company's): what cadences count from, whatever the hour in UTC."""
+        return followup.lead_id.with_user(followup.create_uid)._get_training_today()
+
     def _followup_activities(self, lead):
         activity_type = self.env.ref("training_crm.mail_activity_type_followup")
         return lead.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
@@ -29,7 +34,7 @@ class TestFollowupLog(TrainingCrmCommon):
             form.outcome = "reached"
             form.note = "Parent wants the Saturday class; will confirm after payday."
         followup = form.record
-        today = fields.Date.context_today(followup)
+        today = self._school_today(followup)
         self.assertEqual(followup.user_id, self.env.user)
         self.assertEqual(followup.next_date, today + timedelta(days=7), "grade B: weekly")
         self.assertEqual(lead.followup_count, 1)
@@ -66,15 +71,11 @@ class TestFollowupLog(TrainingCrmCommon):
     def test_new_grade_applied_and_tracked(self):
         followup = self._log(self.lead, "reached", grade_id=self.grade_s.id)
         self.assertEqual(self.lead.intent_grade_id, self.grade_s)
-        self.assertEqual(
-            followup.next_date, fields.Date.context_today(followup) + timedelta(days=1)
-        )
+        self.assertEqual(followup.next_date, self._school_today(followup) + timedelta(days=1))
 
     def test_ungraded_lead_gets_weekly_cadence(self):
         followup = self._log(self.lead_other, "reached")
-        self.assertEqual(
-            followup.next_date, fields.Date.context_today(followup) + timedelta(days=7)
-        )
+        self.assertEqual(followup.next_date, self._school_today(followup) + timedelta(days=7))
 
 
 @tagged("post_install", "-at_install")
