@@ -13,7 +13,7 @@ test: lint ## lint, then the whole suite against a throwaway database
 lint: setup-venv ## ruff and pylint-odoo
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pylint --rcfile=.pylintrc training_crm training_crm_reports
+	$(PY) -m pylint --rcfile=.pylintrc training_crm training_crm_reports training_crm_helpdesk
 
 format: setup-venv
 	$(PY) -m ruff check --fix .

@@ -1,6 +1,9 @@
-"""Package both addons as odoo.addons.training_crm and odoo.addons.training_crm_reports.
+"""Package the addons as odoo.addons.training_crm, odoo.addons.training_crm_reports and
+odoo.addons.training_crm_helpdesk.
 
 Odoo itself is not on PyPI: install it first (see README.md), then `pip install .`.
+training_crm_helpdesk (AGPL-3) needs the OCA helpdesk wheels of requirements-oca.txt,
+installed with `pip install --no-deps` (they require an `odoo` distribution).
 """
 
 import ast
@@ -9,7 +12,7 @@ import pathlib
 from setuptools import setup
 
 ROOT = pathlib.Path(__file__).resolve().parent
-ADDONS = ("training_crm", "training_crm_reports")
+ADDONS = ("training_crm", "training_crm_reports", "training_crm_helpdesk")
 SKIP = {"__pycache__"}
 
 
@@ -61,7 +64,9 @@ setup(
     description="Odoo 18 CRM for training schools: grading, follow-ups, ownership, reports",
     long_description=(ROOT / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
-    license="LGPL-3.0-only",
+    # training_crm and training_crm_reports are LGPL-3, training_crm_helpdesk AGPL-3
+    # (as the OCA helpdesk it extends).
+    license="LGPL-3.0-only AND AGPL-3.0-or-later",
     python_requires=">=3.10",
     packages=packages,
     package_dir=package_dir,

@@ -12,7 +12,7 @@ ODOO_URL="${ODOO_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest
 ODOO_PORT="${ODOO_PORT:-8069}"
 ODOO_CONF="$LOCAL/odoo.conf"
 PY="$VENV/bin/python"
-ADDONS="training_crm,training_crm_reports"
+ADDONS="training_crm,training_crm_reports,training_crm_helpdesk"
 
 log() { printf '\033[1m[training_crm]\033[0m %s\n' "$*" >&2; }
 
@@ -77,6 +77,16 @@ ensure_venv() {
         "$PY" -m pip install -q --upgrade pip
         "$PY" -m pip install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
         echo "$want" > "$stamp"
+    fi
+    # The OCA addons of training_crm_helpdesk: their wheels require an `odoo`
+    # distribution, which a source install is not, hence --no-deps (their
+    # OCA dependencies are pinned in the same file). A stamp of their own.
+    local oca_stamp="$VENV/.requirements-oca.sha" oca_want
+    oca_want="$(sha256sum "$ROOT/requirements-oca.txt" | cut -d' ' -f1)"
+    if [ "$(cat "$oca_stamp" 2>/dev/null)" != "$oca_want" ]; then
+        log "installing the OCA addons (requirements-oca.txt, --no-deps)"
+        "$PY" -m pip install -q --no-deps -r "$ROOT/requirements-oca.txt"
+        echo "$oca_want" > "$oca_stamp"
     fi
     # Make `import odoo` resolve to the chosen source tree.
     local site

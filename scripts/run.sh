@@ -28,8 +28,13 @@ elif [ -n "${ODOO_UPDATE:-}" ] || needs_update "$DB"; then
     # A database from before sale_crm gets it (and Invoicing) with the update:
     # the company is made Chinese first, for China's chart of accounts.
     prepare_company "$DB" school
-    log "updating both addons in $DB"
+    log "updating our addons in $DB"
     odoo -d "$DB" -u "$ADDONS" --stop-after-init --max-cron-threads=0 --log-level=warn
+fi
+# A database from before the complaints addon gets it (and the OCA helpdesk).
+if ! psql_db -d "$DB" -qtAc "SELECT 1 FROM ir_module_module WHERE name = 'training_crm_helpdesk' AND state = 'installed'" | grep -q 1; then
+    log "installing training_crm_helpdesk (complaints on the OCA helpdesk) into $DB"
+    odoo -d "$DB" -i training_crm_helpdesk --stop-after-init --max-cron-threads=0 --log-level=warn
 fi
 if [ -n "${ODOO_SETUP_ONLY:-}" ]; then
     log "database $DB is set up (ODOO_SETUP_ONLY: not serving)"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make test: set up, install both addons into a throwaway database, run the
-# whole suite (ours, the wheel and uninstall checks, and Odoo's own crm,
-# sale_crm, sale and calendar tests with our addons loaded, browser tours included) with
-# pytest-odoo, drop it.
+# make test: set up, install our addons into a throwaway database, run the
+# whole suite (ours, the wheel and uninstall checks, Odoo's own crm,
+# sale_crm, sale and calendar tests and the OCA helpdesk_mgmt and
+# helpdesk_mgmt_sla tests with our addons loaded, browser tours included)
+# with pytest-odoo, drop it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ODOO_PORT="${TEST_ODOO_PORT:-8169}"     # a running `make run` keeps 8069
@@ -48,6 +49,25 @@ for dir in ${ODOO_ADDONS//,/ }; do
     break
 done
 
+# The OCA helpdesk modules' own tests, where their wheels installed them
+# (site-packages/odoo/addons), with training_crm_helpdesk loaded.
+# Not helpdesk_mgmt's test_js.py: it runs the web client's whole HOOT unit
+# suite page filtered to @helpdesk_mgmt, which sat idle here until its 30-minute
+# timeout (Chromium and Odoo at no CPU) on the first try; left out until looked
+# into (issue 13, step 2), its Python tests all run.
+oca_tests=()
+for name in helpdesk_mgmt helpdesk_mgmt_sla; do
+    oca_tests+=("$("$PY" -c "import importlib.util as u; print(u.find_spec('odoo.addons.$name').submodule_search_locations[0])")/tests")
+done
+oca_tests+=("--ignore=${oca_tests[0]}/test_js.py")
+# helpdesk_mgmt_sla's copies of helpdesk_mgmt's test_helpdesk_ticket_duplicates
+# (inherited through its common class) fail here with or without
+# training_crm_helpdesk installed (the original, in helpdesk_mgmt, passes):
+# the duplicate's duplicate_ids stays empty. Deselected by node id until it is
+# traced (issue 13, step 2); every other OCA test runs. (-k below: pytest's
+# --deselect matches node ids relative to this directory, not site-packages.)
+not_sla_duplicates="not (HelpdeskMgmtSla and test_helpdesk_ticket_duplicates)"
+
 # Two of them cannot run in this database as they are (a skipped test fails
 # the run, conftest.py): sale's test_partial_invoicing_interaction_with_invoicing_switch_threshold
 # needs Enterprise's account_accountant and skips itself without it; sale_crm's
@@ -55,12 +75,14 @@ done
 # demo company's), and ours is CNY: it runs last, on its own, once the main
 # company is in USD. (A -k of your own in "$@" replaces this selection.)
 not_here="not test_sale_crm_revenue and not test_partial_invoicing_interaction_with_invoicing_switch_threshold"
+not_here="$not_here and $not_sla_duplicates"
 
 cd "$ROOT"
 status=0
 "$PY" -m pytest -p no:cacheprovider \
     --odoo-database="$DB" --odoo-config="$ODOO_CONF" --odoo-http -k "$not_here" \
-    training_crm training_crm_reports tests "${stock_tests[@]}" "$@" || status=$?
+    training_crm training_crm_reports training_crm_helpdesk tests "${oca_tests[@]}" \
+    "${stock_tests[@]}" "$@" || status=$?
 
 if [ $# -eq 0 ] && [ ${#stock_tests[@]} -gt 0 ]; then
     log "sale_crm's test_sale_crm_revenue, on the USD main company it takes for granted"

@@ -1,4 +1,4 @@
-"""Both addons uninstall cleanly from a database they were installed in, and
+"""Our addons uninstall cleanly from a database they were installed in, and
 install again. Runs on a copy of the test database (`make test` makes it and
 names it in TRAINING_CRM_UNINSTALL_DB), through Odoo's own command line."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from odoo.tools import config
 
-ADDONS = ("training_crm_reports", "training_crm")
+ADDONS = ("training_crm_helpdesk", "training_crm_reports", "training_crm")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,8 @@ def _states(dbname):
         _query(
             dbname,
             "SELECT name, state FROM ir_module_module "
-            "WHERE name IN ('crm', 'sale_crm', 'training_crm', 'training_crm_reports')",
+            "WHERE name IN ('crm', 'sale_crm', 'training_crm', 'training_crm_reports', "
+            "'helpdesk_mgmt', 'helpdesk_mgmt_sla', 'training_crm_helpdesk')",
         )
     )
 
@@ -76,18 +77,25 @@ def test_uninstall_then_reinstall(dbname):
         "sale_crm": "installed",
         "training_crm": "installed",
         "training_crm_reports": "installed",
+        "helpdesk_mgmt": "installed",
+        "helpdesk_mgmt_sla": "installed",
+        "training_crm_helpdesk": "installed",
     }
     _odoo_shell(
         dbname,
         f"env['ir.module.module'].search([('name', 'in', {list(ADDONS)!r})])"
         ".button_immediate_uninstall()",
     )
-    # Odoo's Sales stays: the school's orders and invoices are not ours to drop.
+    # Odoo's Sales and the OCA helpdesk stay: the school's orders, invoices and
+    # tickets are not ours to drop.
     assert _states(dbname) == {
         "crm": "installed",
         "sale_crm": "installed",
         "training_crm": "uninstalled",
         "training_crm_reports": "uninstalled",
+        "helpdesk_mgmt": "installed",
+        "helpdesk_mgmt_sla": "installed",
+        "training_crm_helpdesk": "uninstalled",
     }
     # Nothing of ours is left behind: no table, no column, no view, no xml id.
     assert _query(dbname, "SELECT to_regclass('training_crm_grade')") == [(None,)]
@@ -130,3 +138,17 @@ def test_uninstall_then_reinstall(dbname):
         ("C",),
         ("D",),
     ]
+
+    # The complaints bridge installs again on top, with its Complaints team.
+    _odoo_shell(
+        dbname,
+        "env['ir.module.module'].search([('name', '=', 'training_crm_helpdesk')])"
+        ".button_immediate_install()",
+    )
+    assert _states(dbname)["training_crm_helpdesk"] == "installed"
+    assert _query(
+        dbname,
+        "SELECT t.training_complaint FROM helpdesk_ticket_team t JOIN ir_model_data d "
+        "ON d.res_id = t.id AND d.model = 'helpdesk.ticket.team' "
+        "WHERE d.module = 'training_crm_helpdesk' AND d.name = 'helpdesk_team_complaints'",
+    ) == [(True,)]

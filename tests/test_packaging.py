@@ -1,4 +1,4 @@
-"""`pip install .` must ship both addons, data files included, as odoo.addons.*."""
+"""`pip install .` must ship the three addons, data files included, as odoo.addons.*."""
 
 import pathlib
 import subprocess
@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ADDONS = ("training_crm", "training_crm_reports")
+ADDONS = ("training_crm", "training_crm_reports", "training_crm_helpdesk")
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,21 @@ def wheel(tmp_path_factory):
     return path
 
 
+def test_licenses_of_the_addons():
+    """The bridge to the OCA helpdesk is AGPL-3 like it; the other two stay LGPL-3."""
+    import ast
+
+    licenses = {
+        addon: ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())["license"]
+        for addon in ADDONS
+    }
+    assert licenses == {
+        "training_crm": "LGPL-3",
+        "training_crm_reports": "LGPL-3",
+        "training_crm_helpdesk": "AGPL-3",
+    }
+
+
 def _source_files(addon):
     base = ROOT / addon
     return {
@@ -56,6 +71,11 @@ def test_wheel_ships_every_addon_file(wheel):
         "odoo/addons/training_crm/i18n/zh_CN.po",
         "odoo/addons/training_crm/i18n/zh_TW.po",
         "odoo/addons/training_crm_reports/__manifest__.py",
+        "odoo/addons/training_crm_helpdesk/__manifest__.py",
+        "odoo/addons/training_crm_helpdesk/security/ir.model.access.csv",
+        "odoo/addons/training_crm_helpdesk/data/helpdesk_complaint_data.xml",
+        "odoo/addons/training_crm_helpdesk/i18n/zh_CN.po",
+        "odoo/addons/training_crm_helpdesk/i18n/zh_TW.po",
     ):
         assert required in names
 
@@ -91,7 +111,8 @@ def test_installed_wheel_imports_as_odoo_addon(wheel, tmp_path):
     odoo_src = pathlib.Path(odoo.__file__).parent.parent
     code = (
         "import odoo.addons.training_crm as a, odoo.addons.training_crm_reports as b;"
-        "print(a.__file__); print(b.__file__)"
+        "import odoo.addons.training_crm_helpdesk as c;"
+        "print(a.__file__); print(b.__file__); print(c.__file__)"
     )
     result = subprocess.run(
         [
@@ -107,3 +128,4 @@ def test_installed_wheel_imports_as_odoo_addon(wheel, tmp_path):
     paths = result.stdout.split()
     assert paths[0] == str(target / "odoo/addons/training_crm/__init__.py")
     assert paths[1] == str(target / "odoo/addons/training_crm_reports/__init__.py")
+    assert paths[2] == str(target / "odoo/addons/training_crm_helpdesk/__init__.py")

@@ -1,0 +1,5 @@
+from . import helpdesk_ticket_stage
+from . import helpdesk_ticket_team
+from . import helpdesk_ticket
+from . import res_partner
+from . import training_enrollment

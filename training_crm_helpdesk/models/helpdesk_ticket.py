@@ -1,0 +1,128 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+INVESTIGATION_GROUPS = (
+    "training_crm_helpdesk.group_customer_service,"
+    "training_crm.group_supervisor,"
+    "training_crm.group_auditor"
+)
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    # ------------------------------------------------------------
+    # Fields: who the complaint is about
+    # ------------------------------------------------------------
+    training_enrollment_id = fields.Many2one(
+        "training.enrollment",
+        string="Enrolment",
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+    )
+    training_student_id = fields.Many2one(
+        "res.partner",
+        string="Student",
+        compute="_compute_training_student_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        tracking=True,
+    )
+    training_consultant_id = fields.Many2one(
+        "res.users",
+        string="Consultant Concerned",
+        compute="_compute_training_consultant_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="The consultant the complaint is about: they see the complaint and its "
+        "resolution, not the investigation.",
+    )
+    training_complaint = fields.Boolean(related="team_id.training_complaint")
+    training_step = fields.Selection(related="stage_id.training_step")
+
+    # ------------------------------------------------------------
+    # Fields: investigation (customer service, supervisors, auditors)
+    # ------------------------------------------------------------
+    training_cause = fields.Text(string="Cause", groups=INVESTIGATION_GROUPS, tracking=True)
+    training_responsible_id = fields.Many2one(
+        "res.users",
+        string="Responsible Person",
+        groups=INVESTIGATION_GROUPS,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+
+    # ------------------------------------------------------------
+    # Fields: resolution
+    # ------------------------------------------------------------
+    training_resolution_plan = fields.Text(string="Resolution Plan", tracking=True)
+
+    @api.depends("training_enrollment_id")
+    def _compute_training_student_id(self):
+        for ticket in self:
+            if ticket.training_enrollment_id:
+                ticket.training_student_id = ticket.training_enrollment_id.partner_id
+
+    @api.depends("training_enrollment_id")
+    def _compute_training_consultant_id(self):
+        for ticket in self:
+            if ticket.training_enrollment_id:
+                ticket.training_consultant_id = ticket.training_enrollment_id.user_id
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+    def write(self, vals):
+        if vals.get("stage_id"):
+            self._check_training_step(vals)
+        return super().write(vals)
+
+    def _check_training_step(self, vals):
+        """A complaint is resolved only with a plan, and closed only once resolved:
+        checked before anything is written."""
+        stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+        step = stage.training_step
+        if step not in ("plan", "resolved", "closed"):
+            return
+        for ticket in self:
+            plan = vals.get("training_resolution_plan", ticket.training_resolution_plan)
+            if step in ("plan", "resolved") and not (plan or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write the resolution plan before moving the complaint to '%(stage)s'.",
+                        stage=stage.name,
+                    )
+                )
+            if step == "closed" and ticket.stage_id.training_step not in ("resolved", "closed"):
+                raise UserError(
+                    self.env._("Only a resolved complaint can be closed: resolve it first.")
+                )
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+    @api.model
+    def _training_complaint_action(self, defaults):
+        """The new-complaint form on the Complaints team, for those who may create one."""
+        self.browse().check_access("create")
+        team = self.env.ref("training_crm_helpdesk.helpdesk_team_complaints", False)
+        context = dict(self.env.context, **defaults)
+        if team:
+            context["default_team_id"] = team.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Complaint"),
+            "res_model": "helpdesk.ticket",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }

@@ -1,0 +1,3 @@
+from . import test_complaint
+from . import test_complaint_rpc
+from . import test_i18n

@@ -1,0 +1,125 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, TransactionCase, tagged
+
+from .common import setup_complaints
+
+
+@tagged("post_install", "-at_install")
+class TestComplaint(TransactionCase):
+    """Complaints on the helpdesk: the team's own stages, the links to the
+    student's enrolment, the one-click creation and the stage rules."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_complaints(cls, "hd")
+
+    def _complaint(self, user=None, **values):
+        Ticket = self.env["helpdesk.ticket"].with_user(user or self.users["cs"])
+        return Ticket.create(
+            dict(
+                {
+                    "name": "Teacher late three times",
+                    "description": "<p>The family complains.</p>",
+                    "team_id": self.team.id,
+                    "training_enrollment_id": self.enrollment.id,
+                },
+                **values,
+            )
+        )
+
+    def test_shipped_team_categories_and_stages(self):
+        self.assertEqual(
+            self.team.category_ids.mapped("name"),
+            [
+                "Teaching quality",
+                "Teachers",
+                "Service process",
+                "Fees and refunds",
+                "Schedule",
+                "Facilities",
+            ],
+        )
+        self.assertEqual(
+            self.team._get_applicable_stages().mapped("training_step"),
+            ["new", "contacted", "plan", "resolved", "closed"],
+        )
+        # Other teams keep the helpdesk's shared stages, none of ours.
+        other = self.env["helpdesk.ticket.team"].create({"name": "IT"})
+        self.assertFalse(
+            set(other._get_applicable_stages().ids) & {s.id for s in self.stages.values()}
+        )
+        self.assertTrue(other._get_applicable_stages())
+
+    def test_complaint_from_enrollment(self):
+        complaint = self._complaint()
+        self.assertEqual(complaint.stage_id, self.stages["new"])
+        self.assertEqual(complaint.training_student_id, self.lele)
+        self.assertEqual(complaint.training_consultant_id, self.users["con"])
+
+    def test_one_click_from_enrollment_and_contact(self):
+        action = self.enrollment.with_user(self.users["cs"]).action_training_new_complaint()
+        form = Form(
+            self.env["helpdesk.ticket"]
+            .with_user(self.users["cs"])
+            .with_context(**action["context"])
+        )
+        form.name = "Refund delayed"
+        form.description = "<p>Waiting for two weeks.</p>"
+        complaint = form.save()
+        self.assertEqual(complaint.team_id, self.team)
+        self.assertEqual(complaint.training_enrollment_id, self.enrollment)
+        self.assertEqual(complaint.training_student_id, self.lele)
+        self.assertEqual(complaint.training_consultant_id, self.users["con"])
+        self.assertEqual(complaint.stage_id, self.stages["new"])
+
+        action = self.xixi.with_user(self.users["sup"]).action_training_new_complaint()
+        self.assertEqual(action["context"]["default_training_student_id"], self.xixi.id)
+        self.assertEqual(action["context"]["default_team_id"], self.team.id)
+        # A consultant reads complaints, does not open them.
+        with self.assertRaises(AccessError):
+            self.lele.with_user(self.users["con"]).action_training_new_complaint()
+
+    def test_resolve_needs_plan(self):
+        complaint = self._complaint()
+        complaint.stage_id = self.stages["contacted"]
+        for step in ("plan", "resolved"):
+            with self.assertRaisesRegex(UserError, "resolution plan"):
+                complaint.stage_id = self.stages[step]
+            self.assertEqual(complaint.stage_id, self.stages["contacted"])
+        # Blank is no plan.
+        with self.assertRaises(UserError):
+            complaint.write(
+                {"stage_id": self.stages["resolved"].id, "training_resolution_plan": " "}
+            )
+        self.assertFalse(complaint.training_resolution_plan)
+        complaint.write(
+            {"stage_id": self.stages["resolved"].id, "training_resolution_plan": "Change teacher"}
+        )
+        self.assertEqual(complaint.stage_id, self.stages["resolved"])
+
+    def test_close_only_resolved(self):
+        complaint = self._complaint(training_resolution_plan="Change teacher")
+        complaint.stage_id = self.stages["plan"]
+        with self.assertRaisesRegex(UserError, "Only a resolved complaint"):
+            complaint.stage_id = self.stages["closed"]
+        self.assertEqual(complaint.stage_id, self.stages["plan"])
+        self.assertFalse(complaint.closed_date)
+        complaint.stage_id = self.stages["resolved"]
+        complaint.stage_id = self.stages["closed"]
+        self.assertTrue(complaint.closed)
+
+    def test_investigation_closed_to_consultant(self):
+        complaint = self._complaint(training_cause="Teacher overbooked")
+        mine = complaint.with_user(self.users["con"])
+        self.assertEqual(mine.name, "Teacher late three times")
+        with self.assertRaises(AccessError):
+            mine.read(["training_cause"])
+        self.assertEqual(
+            complaint.with_user(self.users["aud"]).training_cause, "Teacher overbooked"
+        )
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.users["aud"]).write({"training_cause": "x"})
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.users["con_2"]).read(["name"])
