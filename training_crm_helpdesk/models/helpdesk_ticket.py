@@ -10,7 +10,8 @@ INVESTIGATION_GROUPS = (
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["training.crm.mail.mixin", "helpdesk.ticket"]
 
     # ------------------------------------------------------------
     # Fields: who the complaint is about
@@ -83,7 +84,10 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         if vals.get("stage_id"):
             self._check_training_step(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "stage_id" in vals:
+            self._close_training_sla_warnings()
+        return result
 
     def _check_training_step(self, vals):
         """A complaint is resolved only with a plan, and closed only once resolved:
@@ -105,6 +109,42 @@ class HelpdeskTicket(models.Model):
                 raise UserError(
                     self.env._("Only a resolved complaint can be closed: resolve it first.")
                 )
+
+    # ------------------------------------------------------------
+    # BUSINESS: service levels
+    # ------------------------------------------------------------
+
+    def _get_training_supervisors(self):
+        """Who supervises a complaint: the Complaints team's leader, else the
+        leader of the sales team of the consultant concerned, else every
+        supervisor of the company."""
+        self.ensure_one()
+        leader = self.team_id.user_id or self.training_consultant_id.sale_team_id.user_id
+        if leader:
+            return leader
+        company = self.company_id
+        return (
+            self.env.ref("training_crm.group_supervisor")
+            .sudo()
+            .users.filtered(
+                lambda user: not user.share and (not company or company in user.company_ids)
+            )
+        )
+
+    def _close_training_sla_warnings(self):
+        """A warning is done once the complaint no longer has a warned service
+        level running (its step reached, or past and expired)."""
+        settled = self.filtered(
+            lambda ticket: (
+                not ticket.ticket_sla_ids.filtered(
+                    lambda line: line.training_warned and line.state == "in_progress"
+                )
+            )
+        )
+        if settled:
+            settled.sudo().activity_feedback(
+                ["training_crm_helpdesk.mail_activity_type_complaint_sla"]
+            )
 
     # ------------------------------------------------------------
     # Actions

@@ -24,3 +24,20 @@ class HelpdeskTicketTeam(models.Model):
             if own:
                 return own
         return super()._get_applicable_stages()
+
+    training_sla_expired_count = fields.Integer(
+        string="SLA Expired",
+        compute="_compute_training_sla_expired_count",
+        help="Open tickets of the team with a service level missed or running late.",
+    )
+
+    def _compute_training_sla_expired_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket"]._read_group(
+                [("team_id", "in", self.ids), ("closed", "=", False), ("sla_expired", "=", True)],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        for team in self:
+            team.training_sla_expired_count = counts.get(team, 0)
