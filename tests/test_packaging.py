@@ -76,6 +76,8 @@ def test_wheel_ships_every_addon_file(wheel):
         "odoo/addons/training_crm_helpdesk/data/helpdesk_complaint_data.xml",
         "odoo/addons/training_crm_helpdesk/i18n/zh_CN.po",
         "odoo/addons/training_crm_helpdesk/i18n/zh_TW.po",
+        "odoo/addons/training_crm_helpdesk/i18n_extra/zh_CN.po",
+        "odoo/addons/training_crm_helpdesk/i18n_extra/zh_TW.po",
     ):
         assert required in names
 
