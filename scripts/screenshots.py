@@ -282,6 +282,33 @@ SHOTS = [
         "wait": ".o_form_view .o_form_sheet",
     },
     {
+        "out": "docs/complaint_sla.png",
+        "title": "complaint with its service levels, Complaint tab",
+        "login": "zhoujing",
+        "lang": "zh_CN",
+        "url": "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/{id}",
+        "record": "training_crm_helpdesk.demo_complaint_3",
+        "wait": ".o_form_view .o_form_sheet .o_field_many2many_tags",
+        "click": ".o_notebook a.nav-link[name='training_complaint']",
+        "wait_after": ".o_notebook .tab-pane.active .o_field_text",
+    },
+    {
+        "out": "docs/complaints_dashboard.png",
+        "title": "Helpdesk dashboard with expired service levels",
+        "login": "zhoujing",
+        "lang": "zh_CN",
+        "url": "/odoo/action-helpdesk_mgmt.helpdesk_ticket_dashboard_action",
+        "wait": ".o_kanban_renderer .o_kanban_record",
+    },
+    {
+        "out": "docs/complaints_supervisor.png",
+        "title": "supervisor's CRM > Sales > Complaints",
+        "login": "zhaomin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm_helpdesk.helpdesk_ticket_action_training_complaints",
+        "wait": ".o_list_renderer .o_data_row",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",
@@ -296,6 +323,9 @@ CATALOGS = [
     ("training_crm/i18n/training_crm.pot", "training_crm/i18n/zh_CN.po"),
     ("training_crm_reports/i18n/training_crm_reports.pot", "training_crm_reports/i18n/zh_CN.po"),
     ("{odoo}/crm/i18n/crm.pot", "{odoo}/crm/i18n/zh_CN.po"),
+    ("training_crm_helpdesk/i18n/training_crm_helpdesk.pot", "training_crm_helpdesk/i18n/zh_CN.po"),
+    # The OCA helpdesk's screens: no .pot of ours, the .po's msgids are its strings.
+    ("training_crm_helpdesk/i18n_extra/zh_CN.po", "training_crm_helpdesk/i18n_extra/zh_CN.po"),
 ]
 
 # Visible text: every rendered text node, and the placeholders of inputs; not

@@ -19,6 +19,7 @@
         "views/res_partner_views.xml",
         "views/training_enrollment_views.xml",
         "views/res_config_settings_views.xml",
+        "views/helpdesk_ticket_menus.xml",
     ],
     "demo": ["demo/helpdesk_calendar_demo.xml", "demo/helpdesk_ticket_demo.xml"],
 }

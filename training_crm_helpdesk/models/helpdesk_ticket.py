@@ -90,9 +90,21 @@ class HelpdeskTicket(models.Model):
         return result
 
     def _check_training_step(self, vals):
-        """A complaint is resolved only with a plan, and closed only once resolved:
-        checked before anything is written."""
+        """A complaint keeps to its team's stages (its service levels count
+        them in order), is resolved only with a plan, and closed only once
+        resolved: checked before anything is written."""
         stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+        new_team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
+        for ticket in self:
+            team = new_team if "team_id" in vals else ticket.team_id
+            if team.training_complaint and team not in stage.team_ids:
+                raise UserError(
+                    self.env._(
+                        "A complaint moves through the stages of its team only: "
+                        "'%(stage)s' is not one of them.",
+                        stage=stage.name,
+                    )
+                )
         step = stage.training_step
         if step not in ("plan", "resolved", "closed"):
             return

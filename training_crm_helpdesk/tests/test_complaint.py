@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import setup_complaints
 
@@ -99,6 +102,29 @@ class TestComplaint(TransactionCase):
         )
         self.assertEqual(complaint.stage_id, self.stages["resolved"])
 
+    def test_only_the_teams_stages(self):
+        """A complaint cannot go to a shared helpdesk stage (its service levels
+        count the Complaints stages in order); other tickets still can."""
+        complaint = self._complaint()
+        shared = self.env["helpdesk.ticket.stage"].search(
+            [("team_ids", "=", False), ("closed", "=", True)], limit=1
+        )
+        with self.assertRaises(UserError):
+            complaint.with_user(self.users["cs"]).stage_id = shared
+        self.assertEqual(complaint.stage_id, self.stages["new"])
+        # The form's status bar offers the team's stages only.
+        arch = etree.fromstring(self.env["helpdesk.ticket"].get_view(view_type="form")["arch"])
+        stage_domain = arch.xpath("//header/field[@name='stage_id']")[0].get("domain")
+        self.assertTrue(
+            stage_domain.startswith("training_complaint and [('team_ids', '=', team_id)]")
+        )
+        it_team = self.env["helpdesk.ticket.team"].create({"name": "IT"})
+        other = self.env["helpdesk.ticket"].create(
+            {"name": "Printer", "description": "<p>Jammed.</p>", "team_id": it_team.id}
+        )
+        other.stage_id = shared
+        self.assertEqual(other.stage_id, shared)
+
     def test_close_only_resolved(self):
         complaint = self._complaint(training_resolution_plan="Change teacher")
         complaint.stage_id = self.stages["plan"]
@@ -123,3 +149,22 @@ class TestComplaint(TransactionCase):
             complaint.with_user(self.users["aud"]).write({"training_cause": "x"})
         with self.assertRaises(AccessError):
             complaint.with_user(self.users["con_2"]).read(["name"])
+
+    def test_complaints_menu_in_crm_for_consultants_supervisors_and_auditors(self):
+        """Consultants, supervisors and auditors reach complaints from the CRM
+        app, not the Helpdesk (customer service's); each sees what the rules
+        let them: the consultant only complaints about their students."""
+        mine = self._complaint()
+        other = self._complaint(training_enrollment_id=self.enrollment_2.id)
+        menu = self.env.ref("training_crm_helpdesk.helpdesk_ticket_menu_training_complaints")
+        action = self.env.ref("training_crm_helpdesk.helpdesk_ticket_action_training_complaints")
+        for role in ("con", "sup", "aud"):
+            visible = self.env["ir.ui.menu"].with_user(self.users[role])._visible_menu_ids()
+            self.assertIn(menu.id, visible, role)
+        visible = self.env["ir.ui.menu"].with_user(self.users["cs"])._visible_menu_ids()
+        self.assertNotIn(menu.id, visible)
+        Ticket = self.env["helpdesk.ticket"]
+        domain = [("id", "in", (mine | other).ids), *safe_eval(action.domain)]
+        self.assertEqual(Ticket.with_user(self.users["con"]).search(domain), mine)
+        self.assertEqual(Ticket.with_user(self.users["aud"]).search(domain), mine | other)
+        self.assertEqual(Ticket.with_user(self.users["sup"]).search(domain), mine | other)
