@@ -944,17 +944,8 @@ class CrmLead(models.Model):
 
     def _get_training_supervisors(self):
         """Who supervises this lead: its team's leader, else every supervisor."""
-        leader = self.team_id.user_id
-        if leader:
-            return leader
-        return (
-            self.env.ref("training_crm.group_supervisor")
-            .sudo()
-            .users.filtered(
-                lambda user: (
-                    not user.share and (not self.company_id or self.company_id in user.company_ids)
-                )
-            )
+        return self.team_id.user_id or self.env["res.users"]._get_training_supervisors_of(
+            self.company_id
         )
 
     # ------------------------------------------------------------

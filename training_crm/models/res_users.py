@@ -1,6 +1,6 @@
 import pytz
 
-from odoo import models
+from odoo import api, models
 
 
 class ResUsers(models.Model):
@@ -12,6 +12,18 @@ class ResUsers(models.Model):
         seeing all leads alone does not make one."""
         self.ensure_one()
         return self.has_group("training_crm.group_supervisor")
+
+    @api.model
+    def _get_training_supervisors_of(self, company):
+        """Every supervisor working for `company` (all of them without one):
+        who hears of what no team leader is there to take."""
+        return (
+            self.env.ref("training_crm.group_supervisor")
+            .sudo()
+            .users.filtered(
+                lambda user: not user.share and (not company or company in user.company_ids)
+            )
+        )
 
     def _get_training_tz(self, company=None):
         """The time zone whose days the rules count (attempts, claims, due

@@ -132,16 +132,7 @@ class HelpdeskTicket(models.Model):
         supervisor of the company."""
         self.ensure_one()
         leader = self.team_id.user_id or self.training_consultant_id.sale_team_id.user_id
-        if leader:
-            return leader
-        company = self.company_id
-        return (
-            self.env.ref("training_crm.group_supervisor")
-            .sudo()
-            .users.filtered(
-                lambda user: not user.share and (not company or company in user.company_ids)
-            )
-        )
+        return leader or self.env["res.users"]._get_training_supervisors_of(self.company_id)
 
     def _close_training_sla_warnings(self):
         """A warning is done once the complaint no longer has a warned service

@@ -253,6 +253,16 @@ class TestComplaintSla(TransactionCase):
         self.assertIn("Family contacted, Plan given, Resolved", warnings[0].summary)
         self.assertTrue(all(complaint.ticket_sla_ids.mapped("training_warned")))
 
+    def test_warning_goes_to_every_supervisor_without_a_leader(self):
+        self.team.user_id = False
+        complaint = self._complaint_at(datetime(2028, 3, 4, 17, 30))
+        self._warn_at(datetime(2028, 3, 5, 9, 10))
+        warned = self._warnings(complaint).user_id
+        self.assertIn(self.users["sup"], warned)
+        self.assertIn(self.users["cs"], warned)
+        self.assertNotIn(self.users["con"], warned)
+        self.assertNotIn(self.users["aud"], warned)
+
     def test_warning_window_is_a_setting(self):
         self.env["res.config.settings"].create(
             {"training_complaint_warning_minutes": 120}
