@@ -263,6 +263,24 @@ class TestComplaintSla(TransactionCase):
         self.assertNotIn(self.users["con"], warned)
         self.assertNotIn(self.users["aud"], warned)
 
+    def test_warning_queries_do_not_grow_with_the_complaints(self):
+        def cost(count):
+            complaints = self.env["helpdesk.ticket"]
+            for _index in range(count):
+                complaints |= self._complaint_at(datetime(2028, 3, 4, 17, 30))
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self._at(datetime(2028, 3, 5, 9, 10)):
+                before = self.env.cr.sql_log_count
+                self.env["helpdesk.ticket.sla"]._cron_warn_complaint_breaches()
+                spent = self.env.cr.sql_log_count - before
+            self.assertEqual(len(self._warnings(complaints)), 2 * count)
+            return spent
+
+        self._warn_at(datetime(2028, 3, 5, 9, 10))  # others', e.g. demo complaints
+        one, six = cost(1), cost(6)
+        self.assertEqual(one, six)
+
     def test_warning_window_is_a_setting(self):
         self.env["res.config.settings"].create(
             {"training_complaint_warning_minutes": 120}
