@@ -65,6 +65,14 @@ class HelpdeskTicket(models.Model):
     # Fields: resolution
     # ------------------------------------------------------------
     training_resolution_plan = fields.Text(string="Resolution Plan", tracking=True)
+    training_informed_date = fields.Datetime(
+        string="Family Informed",
+        tracking=True,
+        copy=False,
+        help="When the family was last told how their complaint stands: set by a message "
+        "to them in the chatter, or by the Family Informed button after a call. A complaint "
+        "is closed only once the family knows its result.",
+    )
 
     @api.depends("training_enrollment_id")
     def _compute_training_student_id(self):
@@ -121,6 +129,14 @@ class HelpdeskTicket(models.Model):
                 raise UserError(
                     self.env._("Only a resolved complaint can be closed: resolve it first.")
                 )
+            informed = vals.get("training_informed_date", ticket.training_informed_date)
+            if step == "closed" and not informed:
+                raise UserError(
+                    self.env._(
+                        "Tell the family how their complaint was resolved before closing it "
+                        "(a message to them, or Family Informed after a call)."
+                    )
+                )
 
     # ------------------------------------------------------------
     # BUSINESS: service levels
@@ -152,6 +168,25 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+    def action_training_family_informed(self):
+        """After a call or a visit: the family was told how the complaint stands."""
+        self.check_access("write")
+        self.write({"training_informed_date": fields.Datetime.now()})
+        return True
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """A message that reaches the complaint's contact (an addressee, or a
+        follower of public messages; not an internal note) informs the family."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        partner = self.partner_id
+        if partner and self.training_complaint and msg_vals.get("message_type") == "comment":
+            informed = partner.id in (msg_vals.get("partner_ids") or [])
+            if not informed and msg_vals.get("subtype_id") == self.env.ref("mail.mt_comment").id:
+                informed = partner in self.sudo().message_partner_ids
+            if informed:
+                self.sudo().training_informed_date = message.date or fields.Datetime.now()
+        return result
+
     @api.model
     def _training_complaint_action(self, defaults):
         """The new-complaint form on the Complaints team, for those who may create one."""

@@ -133,8 +133,43 @@ class TestComplaint(TransactionCase):
         self.assertEqual(complaint.stage_id, self.stages["plan"])
         self.assertFalse(complaint.closed_date)
         complaint.stage_id = self.stages["resolved"]
+        with self.assertRaisesRegex(UserError, "Tell the family"):
+            complaint.stage_id = self.stages["closed"]
+        self.assertEqual(complaint.stage_id, self.stages["resolved"])
+        complaint.with_user(self.users["cs"]).action_training_family_informed()
+        self.assertTrue(complaint.training_informed_date)
         complaint.stage_id = self.stages["closed"]
         self.assertTrue(complaint.closed)
+
+    def test_a_message_to_the_family_informs_it(self):
+        complaint = self._complaint(partner_id=self.lele.id)
+        cs = complaint.with_user(self.users["cs"])
+        cs.message_post(body="Internal: checking with the teacher.", message_type="comment")
+        self.assertFalse(complaint.training_informed_date, "a note does not inform")
+        cs.message_post(
+            body="The teacher will be on time from next week.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.lele.ids,
+        )
+        self.assertTrue(complaint.training_informed_date)
+        # A message to the followers reaches the family too when it follows.
+        other = self._complaint(partner_id=self.lele.id)
+        other.message_subscribe(partner_ids=self.lele.ids)
+        other.with_user(self.users["cs"]).message_post(
+            body="Plan: a new teacher from Monday.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertTrue(other.training_informed_date)
+
+    def test_family_informed_needs_write_access(self):
+        complaint = self._complaint()
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.users["con"]).action_training_family_informed()
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.users["aud"]).action_training_family_informed()
+        self.assertFalse(complaint.training_informed_date)
 
     def test_investigation_closed_to_consultant(self):
         complaint = self._complaint(training_cause="Teacher overbooked")
