@@ -340,15 +340,29 @@ class TestComplaintReport(TransactionCase):
         )
 
     def test_menu_for_supervisors_and_auditors_only(self):
+        """CRM > Reporting for supervisors and auditors (who read complaints in
+        the CRM app); Helpdesk > Reporting too for those who manage the
+        helpdesk; neither for consultants and customer service."""
         menu = self.env.ref("training_crm_helpdesk.training_complaint_report_menu")
-        path = menu | menu.parent_id | menu.parent_id.parent_id
-        self.assertFalse(path.parent_id - path, "the Reporting menu is under the app's root")
+        menu_helpdesk = self.env.ref(
+            "training_crm_helpdesk.training_complaint_report_menu_helpdesk"
+        )
+        crm_root = self.env.ref("crm.crm_menu_root")
+        helpdesk_root = self.env.ref("helpdesk_mgmt.helpdesk_ticket_main_menu")
+        self.assertEqual(menu.parent_id.parent_id, crm_root)
+        self.assertEqual(menu_helpdesk.parent_id.parent_id, helpdesk_root)
+        crm_path = menu | menu.parent_id | crm_root
+        helpdesk_path = menu_helpdesk | menu_helpdesk.parent_id | helpdesk_root
         for role in ("sup", "aud"):
             visible = self.env["ir.ui.menu"].with_user(self.users[role])._visible_menu_ids()
-            self.assertLessEqual(set(path.ids), visible, role)
+            self.assertLessEqual(set(crm_path.ids), visible, role)
+            self.assertNotIn(helpdesk_root.id, visible, f"{role}: not the Helpdesk app")
         for role in ("con", "cs"):
             visible = self.env["ir.ui.menu"].with_user(self.users[role])._visible_menu_ids()
-            self.assertNotIn(menu.id, visible, role)
+            self.assertFalse({menu.id, menu_helpdesk.id} & visible, role)
+        self.users["sup"].groups_id = [(4, self.env.ref("helpdesk_mgmt.group_helpdesk_manager").id)]
+        visible = self.env["ir.ui.menu"].with_user(self.users["sup"])._visible_menu_ids()
+        self.assertLessEqual(set(helpdesk_path.ids), visible)
 
 
 @tagged("post_install", "-at_install")
