@@ -20,6 +20,8 @@
         "views/training_enrollment_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_ticket_menus.xml",
+        "security/training_complaint_report_security.xml",
+        "report/training_complaint_report_views.xml",
     ],
     "demo": ["demo/helpdesk_calendar_demo.xml", "demo/helpdesk_ticket_demo.xml"],
 }

@@ -1,6 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+# Steps a complaint reopens from, and those it goes back to when reopened.
+DONE_STEPS = ("resolved", "closed")
+OPEN_STEPS = ("new", "contacted", "plan")
 
 INVESTIGATION_GROUPS = (
     "training_crm_helpdesk.group_customer_service,"
@@ -73,6 +79,14 @@ class HelpdeskTicket(models.Model):
         "to them in the chatter, or by the Family Informed button after a call. A complaint "
         "is closed only once the family knows its result.",
     )
+    training_reopen_count = fields.Integer(
+        string="Times Reopened",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="How many times the complaint went back from Resolved or Closed to an "
+        "earlier step: the family was not satisfied with the resolution.",
+    )
 
     @api.depends("training_enrollment_id")
     def _compute_training_student_id(self):
@@ -90,9 +104,13 @@ class HelpdeskTicket(models.Model):
     # CRUD
     # ------------------------------------------------------------
     def write(self, vals):
+        reopened = self.browse()
         if vals.get("stage_id"):
             self._check_training_step(vals)
+            reopened = self._get_training_reopened(vals)
         result = super().write(vals)
+        if reopened:
+            reopened._count_training_reopening()
         if "stage_id" in vals:
             self._close_training_sla_warnings()
         return result
@@ -101,7 +119,7 @@ class HelpdeskTicket(models.Model):
         """A complaint keeps to its team's stages (its service levels count
         them in order), is resolved only with a plan, and closed only once
         resolved: checked before anything is written."""
-        stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+        stage = self._get_training_new_stage(vals)
         new_team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
         for ticket in self:
             team = new_team if "team_id" in vals else ticket.team_id
@@ -137,6 +155,29 @@ class HelpdeskTicket(models.Model):
                         "(a message to them, or Family Informed after a call)."
                     )
                 )
+
+    def _get_training_new_stage(self, vals):
+        """The stage `vals` moves to, fetched together with the current stages
+        of the complaints (one query for both checks before the write)."""
+        stage_ids = {vals["stage_id"], *self.stage_id.ids}
+        return self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]).with_prefetch(stage_ids)
+
+    def _get_training_reopened(self, vals):
+        """The complaints `vals` moves back from Resolved or Closed to an
+        earlier step, read before the write."""
+        step = self._get_training_new_stage(vals).training_step
+        if step not in OPEN_STEPS:
+            return self.browse()
+        return self.filtered(lambda ticket: ticket.stage_id.training_step in DONE_STEPS)
+
+    def _count_training_reopening(self):
+        """One more reopening on each complaint: one write per distinct count
+        (usually one), so that the counter is tracked in the chatter."""
+        by_count = defaultdict(lambda: self.browse())
+        for ticket in self:
+            by_count[ticket.training_reopen_count] |= ticket
+        for count, tickets in by_count.items():
+            tickets.write({"training_reopen_count": count + 1})
 
     # ------------------------------------------------------------
     # BUSINESS: service levels

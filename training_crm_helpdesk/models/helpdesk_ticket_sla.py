@@ -14,6 +14,8 @@ ACTIVITY_TYPE = "training_crm_helpdesk.mail_activity_type_complaint_sla"
 class HelpdeskTicketSla(models.Model):
     _inherit = "helpdesk.ticket.sla"
 
+    # The complaint statistics read each complaint's service levels by ticket.
+    ticket_id = fields.Many2one(index=True)
     training_warned = fields.Boolean(
         string="Breach Warned",
         readonly=True,

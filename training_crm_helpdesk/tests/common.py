@@ -1,7 +1,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo.tests import new_test_user
+
+SHANGHAI = timedelta(hours=8)  # no daylight saving time in China
+
+
+@contextmanager
+def school_time(env, local):
+    """Run at a school-local time (Asia/Shanghai): the clock and the
+    transaction's NOW, which stamps create_date, both move."""
+    utc = local - SHANGHAI
+    with freeze_time(utc), patch.object(env.cr, "now", lambda: utc):
+        yield
 
 
 def setup_complaints(cls, prefix):

@@ -1,0 +1,1 @@
+from . import training_complaint_report
