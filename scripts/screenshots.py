@@ -309,6 +309,14 @@ SHOTS = [
         "wait": ".o_list_renderer .o_data_row",
     },
     {
+        "out": "docs/complaint_statistics.png",
+        "title": "CRM > Reporting > Complaint Statistics (pivot)",
+        "login": "zhaomin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm_helpdesk.training_complaint_report_action",
+        "wait": ".o_pivot table",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",

@@ -115,7 +115,10 @@ class TestComplaintReport(TransactionCase):
         """Customer service moves `complaints` to `step` at `local`, in a
         request of its own."""
         with school_time(cls.env, local):
-            complaints.with_user(cls.users["cs"]).write({"stage_id": cls.stages[step].id})
+            agent = complaints.with_user(cls.users["cs"])
+            if step == "closed":  # the family is told the result first
+                agent.action_training_family_informed()
+            agent.write({"stage_id": cls.stages[step].id})
             cls.env.flush_all()
 
     def _stats(self, groupby, user=None):
