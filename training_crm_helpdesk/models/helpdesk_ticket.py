@@ -104,6 +104,10 @@ class HelpdeskTicket(models.Model):
     # CRUD
     # ------------------------------------------------------------
     def write(self, vals):
+        if "training_reopen_count" in vals and not (
+            self.env.su or self.env.context.get("training_reopen_counting")
+        ):
+            raise UserError(self.env._("Reopenings are counted by the system, not entered."))
         reopened = self.browse()
         if vals.get("stage_id"):
             self._check_training_step(vals)
@@ -177,7 +181,9 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             by_count[ticket.training_reopen_count] |= ticket
         for count, tickets in by_count.items():
-            tickets.write({"training_reopen_count": count + 1})
+            tickets.with_context(training_reopen_counting=True).write(
+                {"training_reopen_count": count + 1}
+            )
 
     # ------------------------------------------------------------
     # BUSINESS: service levels

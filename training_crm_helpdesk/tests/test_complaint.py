@@ -163,6 +163,14 @@ class TestComplaint(TransactionCase):
         )
         self.assertTrue(other.training_informed_date)
 
+    def test_reopenings_are_not_entered(self):
+        complaint = self._complaint()
+        with self.assertRaises(UserError):
+            complaint.with_user(self.users["sup"]).write(
+                {"training_reopen_count": 0, "training_resolution_plan": "x"}
+            )
+        self.assertFalse(complaint.training_resolution_plan)
+
     def test_family_informed_needs_write_access(self):
         complaint = self._complaint()
         with self.assertRaises(AccessError):
