@@ -117,6 +117,14 @@ class ResConfigSettings(models.TransientModel):
         "renewal, whatever its end date (0: only by date).",
     )
 
+    training_birthday_days = fields.Integer(
+        string="Birthday Reminder (days ahead)",
+        config_parameter="training_crm.birthday_days",
+        default=3,
+        help="How many days before a student's birthday their class adviser (else their "
+        "consultant) gets a reminder to send the family the school's wishes.",
+    )
+
     # Minors' data (PIPL)
     training_consent_age = fields.Integer(
         string="Guardian Consent Under (age)",

@@ -167,6 +167,12 @@ class ResPartner(models.Model):
 
     # Student
     training_birthdate = fields.Date(string="Birth Date")
+    training_birthday_year = fields.Integer(
+        string="Birthday Reminded For",
+        readonly=True,
+        copy=False,
+        help="The year of the last birthday whose reminder went to the student's adviser.",
+    )
     training_age = fields.Integer(string="Age", compute="_compute_training_age")
     training_school_grade = fields.Selection(
         [

@@ -1,6 +1,8 @@
+import calendar
 import math
 import threading
-from datetime import date
+from collections import defaultdict
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -532,6 +534,20 @@ class TrainingEnrollment(models.Model):
             "context": {"default_enrollment_id": self.id},
         }
 
+    def action_record_survey(self):
+        """An on-demand satisfaction survey: the same five scores as a return
+        visit, at any time of the course."""
+        self.ensure_one()
+        self.env["training.satisfaction"].check_access("create")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Satisfaction Survey"),
+            "res_model": "training.satisfaction",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_enrollment_id": self.id, "default_kind": "survey"},
+        }
+
     def action_record_lesson(self):
         """A one-to-one lesson: a session for this enrolment, its roster filled."""
         self.ensure_one()
@@ -830,6 +846,94 @@ class TrainingEnrollment(models.Model):
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.invalidate_all()
         self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+
+    @api.model
+    def _cron_plan_birthdays(self, batch_size=CARE_BATCH_SIZE):
+        """Seed 001 七(一)3: students' birthdays, a few days ahead (setting), as
+        an activity for their class adviser (else the consultant who enrolled
+        them), once a year, on the enrolment of a course they follow."""
+        today = fields.Date.context_today(self)
+        days = self.env["crm.lead"]._get_int_param("training_crm.birthday_days", 3)
+        birthdays = {}  # "MM-DD" -> this year's (or next year's) birthday in the window
+        for offset in range(days + 1):
+            day = today + timedelta(days=offset)
+            birthdays[day.strftime("%m-%d")] = day
+            if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+                birthdays["02-29"] = day
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (e.partner_id)
+                       e.id, to_char(p.training_birthdate, 'MM-DD'), p.training_birthday_year
+                  FROM training_enrollment e
+                  JOIN res_partner p ON p.id = e.partner_id
+                 WHERE e.state IN ('enrolled', 'studying')
+                   AND p.training_birthdate IS NOT NULL
+                   AND to_char(p.training_birthdate, 'MM-DD') IN %s
+                   AND COALESCE(p.training_birthday_year, 0) < %s
+                 ORDER BY e.partner_id, e.start_date DESC NULLS LAST, e.id DESC
+                """,
+                tuple(birthdays),
+                max(birthdays.values()).year,
+            )
+        )
+        todo = [
+            (enrollment_id, birthdays[month_day])
+            for enrollment_id, month_day, reminded in self.env.cr.fetchall()
+            if (reminded or 0) < birthdays[month_day].year
+        ]
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        done = 0
+        for start in range(0, len(todo), batch_size)[:CARE_BATCHES_PER_CALL]:
+            batch = dict(todo[start : start + batch_size])
+            self.browse(list(batch))._create_birthday_activities(batch)
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
+
+    def _create_birthday_activities(self, birthday_by_enrollment):
+        """One Birthday activity per student, due on the day, in the language of
+        whoever cares for them, without e-mail; then the year on the student,
+        so that nobody is reminded twice (a birthday already reminded this year
+        is left out, whatever the window)."""
+        activity_type = self.env.ref("training_crm.mail_activity_type_birthday").sudo()
+        model_id = self.env["ir.model"]._get_id(self._name)
+        values, years = [], defaultdict(list)
+        for enrollment in self.sudo():
+            birthday = birthday_by_enrollment[enrollment.id]
+            student = enrollment.partner_id
+            years[birthday.year].append(student.id)
+            user = enrollment.adviser_id or enrollment.user_id
+            if not user:
+                continue
+            env = self.with_context(lang=user.lang or self.env.lang).env
+            age = birthday.year - student.training_birthdate.year
+            values.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": env._(
+                        "%(student)s turns %(age)s: send the family our wishes",
+                        student=student.name,
+                        age=age,
+                    ),
+                    "automated": True,
+                    "date_deadline": birthday,
+                    "res_model_id": model_id,
+                    "res_id": enrollment.id,
+                    "user_id": user.id,
+                }
+            )
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            values
+        )
+        for year, student_ids in years.items():
+            self.env["res.partner"].browse(student_ids).sudo().write(
+                {"training_birthday_year": year}
+            )
 
     def _create_care_activities(self, activity_xmlid, deadline, flag):
         """One activity per enrolment, for its adviser: one create, without
