@@ -278,3 +278,37 @@ class TestReferral(TrainingEnrollmentCommon):
         merged = (master | self.lead).merge_opportunity(user_id=self.user_consultant.id)
         self.assertIn(reward.lead_id, merged)
         self.assertEqual(merged.referred_by_id, self.referrer)
+
+    def test_rewards_made_due_in_constant_queries(self):
+        """Enrolments come in batches (an order's lines, a day's orders): the
+        rewards of two referred leads or of five cost the same queries."""
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Referred {index}",
+                    "type": "opportunity",
+                    "user_id": self.user_consultant.id,
+                }
+                for index in range(8)
+            ]
+        )
+        enrollments = self.env["training.enrollment"].browse(
+            [self._enroll(lead_id=lead.id).id for lead in leads]
+        )
+        self.assertFalse(
+            self.env["training.referral.reward"].search([("lead_id", "in", leads.ids)])
+        )
+        leads.referred_by_id = self.referrer
+        Reward = self.env["training.referral.reward"]
+
+        def cost(batch):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            Reward._make_due_for_enrollments(batch)
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        cost(enrollments[:1])  # the first loads the settings and the model's caches
+        self.assertEqual(cost(enrollments[1:3]), cost(enrollments[3:]))
+        self.assertEqual(len(Reward.search([("lead_id", "in", leads.ids)])), 8)
