@@ -103,6 +103,8 @@ class TestReferral(TrainingEnrollmentCommon):
             ],
         )
         self.assertEqual(reward.currency_id, self.env.company.currency_id)
+        action = self.lead.with_user(self.user_consultant).action_view_training_referral_rewards()
+        self.assertEqual(self.env[action["res_model"]].search(action["domain"]), reward)
         # A second enrolment of the same lead (a renewal, another subject): none more.
         self._confirm(self.lead)
         self.assertEqual(len(self.lead.training_enrollment_ids), 3)
