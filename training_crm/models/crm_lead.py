@@ -513,6 +513,7 @@ class CrmLead(models.Model):
             # Imports and web forms fill the team's pool, not the importer's pipeline.
             for vals in vals_list:
                 vals.setdefault("user_id", False)
+        self._prepare_referral_vals_list(vals_list)
         leads = super().create(vals_list)
         leads._flag_collisions()
         graded = leads.filtered("intent_grade_id")
@@ -537,7 +538,11 @@ class CrmLead(models.Model):
         old_grades = (
             {lead.id: lead.intent_grade_id for lead in self} if "intent_grade_id" in vals else None
         )
+        if vals.get("referred_by_id") and not self.env.su:
+            self.env["res.partner"].browse(vals["referred_by_id"]).check_access("read")
         res = super().write(vals)
+        if vals.get("referred_by_id") and "source_id" not in vals:
+            self._set_referral_source()
         if released:
             released._get_followup_activities().unlink()
         if "team_id" in vals or "company_id" in vals:
@@ -578,6 +583,24 @@ class CrmLead(models.Model):
             self.env["training.crm.invalidation"].sudo().search(
                 [("lead_id", "in", invalidated.ids)]
             ).write({"lead_id": self.id})
+        # A lead refers from one referrer and makes one reward due: the master
+        # keeps the reward of a merged lead when it has none of its own.
+        referred = opportunities.filtered("referred_by_id")
+        if referred:
+            rewards = (
+                self.env["training.referral.reward"]
+                .sudo()
+                .search([("lead_id", "in", (self | referred).ids)], order="id")
+            )
+            if len(rewards) > 1:
+                raise UserError(
+                    self.env._(
+                        "Several of these leads made a referral reward due: they cannot be "
+                        "merged, as a lead keeps one reward."
+                    )
+                )
+            if rewards and rewards.lead_id != self:
+                rewards.write({"lead_id": self.id})
         grade_changes = (
             self.env["training.crm.grade.history"]
             .sudo()
@@ -588,7 +611,7 @@ class CrmLead(models.Model):
         return res
 
     def _merge_get_fields(self):
-        return [*super()._merge_get_fields(), "training_wechat"]
+        return [*super()._merge_get_fields(), "training_wechat", "referred_by_id"]
 
     def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
         """The contact created from a lead keeps the person's WeChat ID."""
@@ -1602,6 +1625,69 @@ class CrmLead(models.Model):
         except (TypeError, ValueError):
             _logger.warning("%s=%r is not a number; using %s", key, value, default)
             return default
+
+    # ------------------------------------------------------------
+    # REFERRALS (转介绍): who referred the lead
+    # ------------------------------------------------------------
+
+    referred_by_id = fields.Many2one(
+        "res.partner",
+        string="Referrer",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="restrict",
+        help="The contact who referred this person (转介绍), e.g. a former student: when the "
+        "person enrols, the referrer's reward becomes due.",
+    )
+    training_referral_reward_ids = fields.One2many(
+        "training.referral.reward", "lead_id", string="Referral Rewards"
+    )
+
+    @api.constrains("referred_by_id", "partner_id")
+    def _check_referred_by_id(self):
+        for lead in self:
+            if lead.referred_by_id and lead.referred_by_id == lead.partner_id:
+                raise ValidationError(self.env._("A customer cannot be their own referrer."))
+
+    @api.onchange("referred_by_id")
+    def _onchange_referred_by_id(self):
+        if self.referred_by_id and not self.source_id:
+            self.source_id = self._get_referral_source()
+
+    @api.model
+    def _get_referral_source(self):
+        """The UTM source of referred leads (转介绍), unless the school removed it."""
+        return self.env.ref("training_crm.utm_source_referral", raise_if_not_found=False)
+
+    def _prepare_referral_vals_list(self, vals_list):
+        """A referred lead without a source comes from referrals. A referrer is
+        a contact the user may read: setting an id one may not would show its
+        name through the lead (supervisors read every contact)."""
+        referrer_ids = {vals["referred_by_id"] for vals in vals_list if vals.get("referred_by_id")}
+        if not referrer_ids:
+            return
+        if not self.env.su:
+            self.env["res.partner"].browse(referrer_ids).check_access("read")
+        source = self._get_referral_source()
+        if source:
+            for vals in vals_list:
+                if vals.get("referred_by_id") and not vals.get("source_id"):
+                    vals["source_id"] = source.id
+
+    def _set_referral_source(self):
+        unsourced = self.filtered(lambda lead: not lead.source_id)
+        source = self._get_referral_source() if unsourced else None
+        if source:
+            unsourced.write({"source_id": source.id})
+
+    def action_view_training_referral_rewards(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.training_referral_reward_action"
+        )
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     # ------------------------------------------------------------
     # FAMILY: what the school already knows of the lead's family

@@ -134,6 +134,40 @@ class ResConfigSettings(models.TransientModel):
         "recorded consent before being enrolled (PIPL: 14). 0: never.",
     )
 
+    # Referrals (转介绍): the referrer's reward when the referred person enrols
+    training_referral_reward_kind = fields.Selection(
+        [("voucher", "Tuition Voucher"), ("gift", "Gift")],
+        string="Referral Reward",
+        config_parameter="training_crm.referral_reward_kind",
+        default="voucher",
+        help="What a contact receives when a person they referred enrols: a tuition "
+        "voucher (学费优惠) or a gift (礼品赠送).",
+    )
+    training_referral_reward_value = fields.Float(
+        string="Reward Value",
+        config_parameter="training_crm.referral_reward_value",
+        digits=(16, 2),
+        help="The reward's value in the company's currency: the voucher's amount off the "
+        "tuition, or what the gift is worth.",
+    )
+    training_referral_reward_description = fields.Char(
+        string="Reward Description",
+        config_parameter="training_crm.referral_reward_description",
+        help="What is given, as written on the reward (e.g. the gift, the voucher's terms).",
+    )
+    training_referral_validity_days = fields.Integer(
+        string="Reward Valid For (days)",
+        config_parameter="training_crm.referral_validity_days",
+        default=90,
+        help="A due reward not given within this many days expires (0: never).",
+    )
+
+    @api.constrains("training_referral_reward_value")
+    def _check_training_referral_reward_value(self):
+        for settings in self:
+            if settings.training_referral_reward_value < 0:
+                raise ValidationError(self.env._("The referral reward's value cannot be negative."))
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(

@@ -132,7 +132,70 @@ class ResPartner(models.Model):
             ("training.enrollment", "payer_id"),
             ("training.guardian", "student_id"),
             ("training.guardian", "guardian_id"),
+            ("crm.lead", "referred_by_id"),
         ]
+
+    # ------------------------------------------------------------
+    # REFERRALS (转介绍): the leads a contact referred, their rewards
+    # ------------------------------------------------------------
+
+    training_referral_lead_ids = fields.One2many(
+        "crm.lead", "referred_by_id", string="Referred Leads"
+    )
+    training_referral_count = fields.Integer(
+        string="Referrals",
+        compute="_compute_training_referral_count",
+        help="Leads this contact referred, among those you may read.",
+    )
+    # Computed with the reader's rules, not a one2many: its cached value is the
+    # transaction's, whoever read it first (a consultant sees the rewards of
+    # their own leads only).
+    training_referral_reward_ids = fields.Many2many(
+        "training.referral.reward",
+        string="Referral Rewards",
+        compute="_compute_training_referral_reward_ids",
+        help="The rewards due, given or expired for this contact's referrals, among those "
+        "you may read.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_training_referral_count(self):
+        """Within the user's own rights, never as superuser: a consultant counts
+        the referrals of the leads they may read, not their colleagues'."""
+        Lead = self.env["crm.lead"]
+        counts = {}
+        if self.ids and Lead.has_access("read"):
+            counts = dict(
+                Lead.with_context(active_test=False)._read_group(
+                    [("referred_by_id", "in", self.ids)], ["referred_by_id"], ["__count"]
+                )
+            )
+        for partner in self:
+            partner.training_referral_count = counts.get(partner._origin, 0)
+
+    @api.depends_context("uid")
+    def _compute_training_referral_reward_ids(self):
+        Reward = self.env["training.referral.reward"]
+        rewards = Reward
+        if self.ids and Reward.has_access("read"):
+            rewards = Reward.search([("referrer_id", "in", self.ids)])
+        for partner in self:
+            partner.training_referral_reward_ids = rewards.filtered(
+                lambda reward, partner=partner: reward.referrer_id == partner._origin
+            )
+
+    def action_view_training_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.crm_lead_action_referrals"
+        )
+        action["domain"] = [("referred_by_id", "=", self.id)]
+        action["context"] = {
+            "default_referred_by_id": self.id,
+            "active_test": False,
+            "search_default_salesperson": False,
+        }
+        return action
 
     # ------------------------------------------------------------
     # FAMILY (students and guardians)

@@ -479,6 +479,8 @@ class TrainingEnrollment(models.Model):
         enrollments.filtered(
             lambda enrollment: not (self.env.su and enrollment.sale_line_id)
         )._check_enrollable()
+        # The referred person enrols: their referrer's reward is due (转介绍).
+        self.env["training.referral.reward"]._make_due_for_enrollments(enrollments)
         return enrollments
 
     def write(self, vals):

@@ -36,3 +36,5 @@ from . import test_training_wechat
 from . import test_training_trial_rpc
 from . import test_satisfaction
 from . import test_birthdays
+from . import test_referral
+from . import test_referral_rpc
