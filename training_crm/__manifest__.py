@@ -50,6 +50,8 @@
         "views/training_trial_views.xml",
         "views/training_wechat_views.xml",
         "data/utm_source_data.xml",
+        "security/training_value_grade_security.xml",
+        "views/training_value_grade_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -29,3 +29,4 @@ from . import training_guardian
 from . import training_guardian_consent
 from . import training_family_anonymization
 from . import training_trial
+from . import training_value_grade_history

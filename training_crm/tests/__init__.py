@@ -34,3 +34,5 @@ from . import test_family_rpc
 from . import test_training_trial
 from . import test_training_wechat
 from . import test_training_trial_rpc
+from . import test_value_grade
+from . import test_value_grade_rpc
