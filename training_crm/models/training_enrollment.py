@@ -881,9 +881,15 @@ class TrainingEnrollment(models.Model):
 
     @api.depends("partner_id.training_value_grade", "payer_id.training_value_grade")
     def _compute_training_value_grade(self):
-        # Through the ORM's prefetch, not a query: creating enrolments has
-        # their students and payers in cache already.
+        # Through the ORM's prefetch (a query for the batch, none when
+        # creating enrolments has their students and payers in cache).
         for enrollment in self:
-            family = enrollment.sudo().partner_id | enrollment.sudo().payer_id
-            grades = [grade for grade in family.mapped("training_value_grade") if grade]
+            grades = [
+                grade
+                for grade in (
+                    enrollment.partner_id.training_value_grade,
+                    enrollment.payer_id.training_value_grade,
+                )
+                if grade
+            ]
             enrollment.training_value_grade = min(grades, default=False)
