@@ -6,7 +6,8 @@
 Two databases per size on one server: `stock` has crm and sale_crm (what
 training_crm depends on), `addon` has those + training_crm +
 training_crm_reports, with the same leads (bench_data.py); the addon's also
-has 100,000 enrolments for the enrolment state scheduled action.
+has 100,000 enrolments for the enrolment state scheduled action and families
+up to 100,000 contacts with an enrolment for the value grade action.
 Other people's jobs share the machine, so absolute times are noisy: every
 scenario runs on both databases, alternating, and is reported as the median
 of 5 runs (after one warm-up) and as a ratio. Every run is rolled back.
@@ -53,6 +54,7 @@ TARGETS = {
     "order_extra_queries_growth": 0,
     "enrollment_cron_seconds": 60,
     "care_cron_seconds": 60,
+    "value_grades_seconds": 60,
 }
 
 
@@ -542,6 +544,60 @@ def care_cron_child(dbname, kind):
     }
 
 
+# The value grade action: contacts of families with an enrolment (not
+# cancelled), that the recomputation grades; those still without a grade.
+VALUE_CANDIDATES = """
+    SELECT partner_id FROM training_enrollment WHERE state != 'cancelled'
+    UNION SELECT payer_id FROM training_enrollment
+     WHERE state != 'cancelled' AND payer_id IS NOT NULL
+    UNION SELECT g.guardian_id FROM training_guardian g
+      JOIN training_enrollment e ON e.partner_id = g.student_id AND e.state != 'cancelled'
+"""
+
+
+def value_grade_child(dbname):
+    """The quarterly value grade action on the data set's families (100,000
+    contacts with an enrolment, bench_data.VALUE_CONTACTS), as the cron runner
+    calls it; rolled back at the end."""
+    threading.current_thread().testing = True
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        cr.execute(f"SELECT count(*) FROM ({VALUE_CANDIDATES}) AS candidates")
+        contacts = cr.fetchone()[0]
+
+        def ungraded():
+            cr.execute(
+                f"""SELECT count(*) FROM res_partner
+                     WHERE training_value_grade IS NULL AND id IN ({VALUE_CANDIDATES})"""
+            )
+            return cr.fetchone()[0]
+
+        run = drain_cron(
+            env,
+            "training_crm.ir_cron_training_value_grades",
+            lambda job_env: job_env["res.partner"]._cron_recompute_training_value_grades(),
+            ungraded,
+        )
+        cr.execute(
+            "SELECT training_value_grade, count(*) FROM res_partner"
+            " WHERE training_value_grade IS NOT NULL GROUP BY 1 ORDER BY 1"
+        )
+        grades = dict(cr.fetchall())
+        cr.execute("SELECT count(*) FROM training_value_grade_history")
+        history = cr.fetchone()[0]
+        cr.rollback()
+    graded = sum(grades.values())
+    return {
+        "contacts": contacts,
+        "graded": graded,
+        "grades": grades,
+        "history": history,
+        **run,
+        "queries_per_1000": round(run["queries"] * 1000 / max(graded, 1), 1),
+    }
+
+
 def run_cron(config_file, dbname, kind="protection"):
     output = subprocess.run(
         [sys.executable, __file__, "--cron-child", dbname, config_file, "--cron-kind", kind],
@@ -612,6 +668,15 @@ def targets(report):
                 TARGETS["care_cron_seconds"],
             )
         )
+    value_grades = report.get("value_grades")
+    if value_grades:
+        checks.append(
+            (
+                f"value grade action, {value_grades['contacts']:,} contacts: seconds",
+                value_grades["seconds"],
+                TARGETS["value_grades_seconds"],
+            )
+        )
     return [
         {"target": name, "value": value, "limit": limit, "pass": value <= limit}
         for name, value, limit in checks
@@ -673,6 +738,19 @@ def table(report):
             f"{run['peak_rss_mb']} MB ({run['rss_before_mb']} MB before the first call)."
         )
         lines.append("")
+    value_grades = report.get("value_grades")
+    if value_grades:
+        run = value_grades
+        lines.append(
+            f"Value grade action (addon only): graded {run['graded']:,} of {run['contacts']:,} "
+            f"contacts with a family enrolment "
+            f"({', '.join(f'{g} {n:,}' for g, n in run['grades'].items())}), "
+            f"{run['history']:,} history rows, in {run['calls']} call(s), "
+            f"{run['seconds']:.1f} s, {run['queries']:,} queries "
+            f"({run['queries_per_1000']:g} per 1,000 contacts), peak RSS "
+            f"{run['peak_rss_mb']} MB ({run['rss_before_mb']} MB before the first call)."
+        )
+        lines.append("")
     lines.append("| target | value | limit | |")
     lines.append("|---|---:|---:|---|")
     for check in report["targets"]:
@@ -723,6 +801,9 @@ def main():
         odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
         if args.cron_kind in CARE_CRONS:
             print(json.dumps(care_cron_child(args.cron_child, args.cron_kind)))
+            return
+        if args.cron_kind == "value_grades":
+            print(json.dumps(value_grade_child(args.cron_child)))
             return
         child = enrollment_cron_child if args.cron_kind == "enrollment" else cron_child
         print(json.dumps(child(args.cron_child)))
@@ -784,6 +865,10 @@ def main():
         report.setdefault("care_crons", {})[kind] = run_cron(
             args.config, db_name(args.addon, args.leads), kind=kind
         )
+    print("value grade action …", flush=True)
+    report["value_grades"] = run_cron(
+        args.config, db_name(args.addon, args.leads), kind="value_grades"
+    )
     report["targets"] = targets(report)
     print(describe(report))
     print(table(report))

@@ -11,7 +11,8 @@ generator and the stored fields are unchanged.
 The addon's database also holds ENROLLMENTS enrolments (COPY as well), on
 courses and classes made with the ORM, most of them due to move on (enrolled
 in a class that has started or ended): what the state scheduled action works
-through in the bench.
+through in the bench; and families (parents, students, graduated enrolments)
+up to VALUE_CONTACTS contacts, that the value grade action grades.
 """
 
 import hashlib
@@ -31,7 +32,7 @@ from odoo import Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, email_normalize
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
 STOCK_MODULES = "crm,sale_crm"  # what training_crm depends on
@@ -79,6 +80,10 @@ ENROLLMENTS = 100_000
 STUDENTS = 2_000
 CLASSES_PER_COURSE = 40
 CANCELLED_SHARE = 0.03
+# Contacts of families with an enrolment, for the value grade action (addon
+# only): the STUDENTS above, then families of one parent for every four
+# students, each with one to three enrolments in classes that have ended.
+VALUE_CONTACTS = 100_000
 UNCHECKED = {
     # Odoo stamps "now" when empty and keeps any value: nothing to derive.
     ("crm.lead", "date_last_stage_update"),
@@ -655,11 +660,73 @@ class Generator:
             "create_date", "write_date", "create_uid", "write_uid",
         ]  # fmt: skip
         copy_rows(self.cr, "training_enrollment", columns, rows)
+        self.write_value_families(classes, currency, consultants, team_of)
         self.type_enrollments()
         # The students' lifecycle: enrolled while one of their enrolments is.
         self.cr.execute(
             """UPDATE res_partner SET training_lifecycle = 'enrolled'
                 WHERE id IN (SELECT partner_id FROM training_enrollment WHERE state = 'enrolled')"""
+        )
+
+    def write_value_families(self, classes, currency, consultants, team_of):
+        """Families for the value grade action, up to VALUE_CONTACTS contacts
+        with an enrolment: parents (guardian and primary payer of two
+        students each) and students, with COPY; one to three graduated
+        enrolments a student, in classes ended over a month ago (nothing for
+        the state or care actions to do), of 3,000 to 20,000 CNY."""
+        rng = random.Random(self.seed + 2)
+        today = self.now.date()
+        ended = [c for c in classes if c[3] < today - timedelta(days=31)]
+        missing = VALUE_CONTACTS - STUDENTS
+        parents = missing // 5
+        self.cr.execute(
+            """INSERT INTO res_partner (name, complete_name, active, type, is_company,
+                                        partner_share, autopost_bills, create_date, write_date)
+               SELECT '家长 ' || n, '家长 ' || n, TRUE, 'contact', FALSE, TRUE, 'ask', now(), now()
+                 FROM generate_series(1, %s) AS n
+            RETURNING id""",
+            [missing],
+        )
+        ids = sorted(row[0] for row in self.cr.fetchall())
+        parent_ids, student_ids = ids[:parents], ids[parents:]
+        self.cr.execute(
+            "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [ids]
+        )
+        self.cr.execute(
+            "UPDATE res_partner SET name = '学员 ' || id, complete_name = '学员 ' || id"
+            " WHERE id = ANY(%s)",
+            [student_ids],
+        )
+        payer = {student_ids[2 * k + j]: p for k, p in enumerate(parent_ids) for j in (0, 1)}
+        copy_rows(
+            self.cr,
+            "training_guardian",
+            ["student_id", "guardian_id", "relationship", "is_primary_payer"],
+            [(student, parent, "mother", True) for student, parent in payer.items()],
+        )
+        rows = []
+        for student in student_ids:
+            for class_id, course_id, start, end in rng.sample(ended, rng.randint(1, 3)):
+                user = rng.choice(consultants)
+                created = self.now - timedelta(days=(today - start).days + rng.randint(1, 60))
+                rows.append(
+                    (
+                        student, payer.get(student, student), course_id, class_id, 48.0, 0.0,
+                        48.0, currency, rng.choice((3000.0, 6000.0, 12000.0, 20000.0)), start,
+                        end, "graduated", user, user, team_of[user], self.company_id, created,
+                        created, self.manager.id, self.manager.id,
+                    )
+                )  # fmt: skip
+        columns = [
+            "partner_id", "payer_id", "course_id", "class_id", "hours", "hours_consumed",
+            "hours_remaining", "currency_id", "amount", "start_date", "end_date", "state",
+            "user_id", "adviser_id", "team_id", "company_id",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(self.cr, "training_enrollment", columns, rows)
+        self.cr.execute(
+            "UPDATE res_partner SET training_lifecycle = 'graduated' WHERE id = ANY(%s)",
+            [student_ids],
         )
 
     def type_enrollments(self):

@@ -52,6 +52,8 @@
         "data/utm_source_data.xml",
         "security/training_referral_security.xml",
         "views/training_referral_views.xml",
+        "security/training_value_grade_security.xml",
+        "views/training_value_grade_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -30,3 +30,4 @@ from . import training_guardian_consent
 from . import training_family_anonymization
 from . import training_trial
 from . import training_referral_reward
+from . import training_value_grade_history

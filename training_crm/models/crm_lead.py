@@ -1690,6 +1690,24 @@ class CrmLead(models.Model):
         return action
 
     # ------------------------------------------------------------
+    # VALUE GRADE: the customer value grade of a known family
+    # ------------------------------------------------------------
+
+    training_value_grade = fields.Selection(
+        [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")],
+        string="Family Value Grade",
+        compute="_compute_training_value_grade",
+        help="Customer value grade of the lead's contact or of their guardians, for a family "
+        "the school already knows (empty for a new one).",
+    )
+
+    @api.depends("partner_id.training_value_grade")
+    def _compute_training_value_grade(self):
+        grades = self.partner_id.sudo()._get_training_family_value_grades()
+        for lead in self:
+            lead.training_value_grade = grades.get(lead.partner_id.id, False)
+
+    # ------------------------------------------------------------
     # FAMILY: what the school already knows of the lead's family
     # ------------------------------------------------------------
 

@@ -168,6 +168,65 @@ class ResConfigSettings(models.TransientModel):
             if settings.training_referral_reward_value < 0:
                 raise ValidationError(self.env._("The referral reward's value cannot be negative."))
 
+    # Customer value grades (客户分级, seed 004): A, B and C thresholds; D is the rest.
+    training_value_a_amount = fields.Integer(
+        string="Grade A: Minimum Amount",
+        config_parameter="training_crm.value_a_amount",
+        default=30000,
+        help="Total amount of the family's enrolments (not cancelled) a grade A contact has "
+        "spent at least, in the company's currency.",
+    )
+    training_value_a_count = fields.Integer(
+        string="Grade A: Minimum Enrolments",
+        config_parameter="training_crm.value_a_count",
+        default=3,
+        help="Number of the family's enrolments (not cancelled) of a grade A contact.",
+    )
+    training_value_a_months = fields.Integer(
+        string="Grade A: Minimum Tenure (months)",
+        config_parameter="training_crm.value_a_months",
+        default=24,
+        help="Months since the family's first enrolment for a grade A contact.",
+    )
+    training_value_b_amount = fields.Integer(
+        string="Grade B: Minimum Amount",
+        config_parameter="training_crm.value_b_amount",
+        default=10000,
+        help="Total amount of the family's enrolments (not cancelled) a grade B contact has "
+        "spent at least, in the company's currency.",
+    )
+    training_value_b_count = fields.Integer(
+        string="Grade B: Minimum Enrolments",
+        config_parameter="training_crm.value_b_count",
+        default=2,
+        help="Number of the family's enrolments (not cancelled) of a grade B contact.",
+    )
+    training_value_b_months = fields.Integer(
+        string="Grade B: Minimum Tenure (months)",
+        config_parameter="training_crm.value_b_months",
+        default=12,
+        help="Months since the family's first enrolment for a grade B contact.",
+    )
+    training_value_c_amount = fields.Integer(
+        string="Grade C: Minimum Amount",
+        config_parameter="training_crm.value_c_amount",
+        default=1,
+        help="Total amount of the family's enrolments (not cancelled) a grade C contact has "
+        "spent at least, in the company's currency.",
+    )
+    training_value_c_count = fields.Integer(
+        string="Grade C: Minimum Enrolments",
+        config_parameter="training_crm.value_c_count",
+        default=1,
+        help="Number of the family's enrolments (not cancelled) of a grade C contact.",
+    )
+    training_value_c_months = fields.Integer(
+        string="Grade C: Minimum Tenure (months)",
+        config_parameter="training_crm.value_c_months",
+        default=0,
+        help="Months since the family's first enrolment for a grade C contact.",
+    )
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(
@@ -212,3 +271,37 @@ class ResConfigSettings(models.TransientModel):
             for fname, field in self._fields.items()
             if fname.startswith("training_") and field.type == "integer"
         ]
+
+    @api.constrains(
+        *(
+            f"training_value_{grade}_{key}"
+            for grade in "abc"
+            for key in ("amount", "count", "months")
+        )
+    )
+    def _check_training_value_thresholds(self):
+        """A higher value grade must be at least as strict as the next lower
+        one in every threshold: otherwise the grades overlap and a contact
+        could meet a higher grade without meeting the lower one."""
+        for settings in self:
+            for higher, lower in (("a", "b"), ("b", "c")):
+                for key in ("amount", "count", "months"):
+                    if (
+                        settings[f"training_value_{higher}_{key}"]
+                        < settings[f"training_value_{lower}_{key}"]
+                    ):
+                        raise ValidationError(
+                            self.env._(
+                                "Value grades overlap: %(higher)s must be at least %(lower)s.",
+                                higher=self._fields[
+                                    f"training_value_{higher}_{key}"
+                                ]._description_string(self.env),
+                                lower=self._fields[
+                                    f"training_value_{lower}_{key}"
+                                ]._description_string(self.env),
+                            )
+                        )
+
+    def action_training_recompute_value_grades(self):
+        """Settings' button: the thresholds are saved, then every grade recomputed."""
+        return self.env["res.partner"].action_training_recompute_value_grades()

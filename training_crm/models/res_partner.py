@@ -1,10 +1,22 @@
+import threading
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from .training_value_grade_history import VALUE_GRADES
+
+# Contacts whose value grade one batch of the quarterly recomputation handles.
+VALUE_BATCH_SIZE = 5000
+# Default thresholds (CNY, enrolments, months since the first) for A, B and C.
+VALUE_GRADE_DEFAULTS = (
+    ("A", (30000, 3, 24)),
+    ("B", (10000, 2, 12)),
+    ("C", (1, 1, 0)),
+)
 
 
 class _VisibleContacts(SQL):
@@ -196,6 +208,278 @@ class ResPartner(models.Model):
             "search_default_salesperson": False,
         }
         return action
+
+    # ------------------------------------------------------------
+    # VALUE GRADE (客户分级, seed 001 三, seed 004)
+    # ------------------------------------------------------------
+
+    training_value_grade = fields.Selection(
+        VALUE_GRADES,
+        string="Value Grade",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Customer value grade of the family, from the non-cancelled enrolments of the "
+        "contact and of the students they are a guardian or the payer of: the highest grade "
+        "whose every threshold (amount, enrolments, months since the first one) is met, D "
+        "otherwise; empty without enrolments. Recomputed every quarter.",
+    )
+    training_value_grade_date = fields.Date(string="Value Grade Since", readonly=True, copy=False)
+    training_value_grade_history_ids = fields.One2many(
+        "training.value.grade.history", "partner_id", string="Value Grade History"
+    )
+
+    @api.model
+    def _get_training_value_thresholds(self):
+        """(grade, minimum amount, minimum enrolments, minimum months) for A, B
+        and C, strictest first, from Settings; D is the rest."""
+        Lead = self.env["crm.lead"]
+        return [
+            (
+                grade,
+                *(
+                    Lead._get_int_param(f"training_crm.value_{grade.lower()}_{key}", default)
+                    for key, default in zip(("amount", "count", "months"), defaults, strict=True)
+                ),
+            )
+            for grade, defaults in VALUE_GRADE_DEFAULTS
+        ]
+
+    @api.model
+    def _get_training_value_grade(self, thresholds, amount, count, months):
+        """The highest grade whose every threshold the figures meet."""
+        for grade, min_amount, min_count, min_months in thresholds:
+            if amount >= min_amount and count >= min_count and months >= min_months:
+                return grade
+        return "D"
+
+    def _get_training_value_figures(self):
+        """{contact id: (amount, enrolments, first date)} over the family's
+        non-cancelled enrolments: the contact's own, those they pay, and their
+        children's (as guardian). One query for the batch."""
+        if not self.ids:
+            return {}
+        self.env["training.enrollment"].flush_model(
+            ["partner_id", "payer_id", "state", "amount", "start_date"]
+        )
+        self.env["training.guardian"].flush_model(["student_id", "guardian_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH family AS (
+                    SELECT e.partner_id AS family_id, e.id AS enrollment_id
+                      FROM training_enrollment e
+                     WHERE e.partner_id = ANY(%(ids)s) AND e.state != 'cancelled'
+                    UNION
+                    SELECT e.payer_id, e.id
+                      FROM training_enrollment e
+                     WHERE e.payer_id = ANY(%(ids)s) AND e.state != 'cancelled'
+                    UNION
+                    SELECT g.guardian_id, e.id
+                      FROM training_guardian g
+                      JOIN training_enrollment e ON e.partner_id = g.student_id
+                     WHERE g.guardian_id = ANY(%(ids)s) AND e.state != 'cancelled'
+                )
+                SELECT family.family_id, COALESCE(SUM(e.amount), 0), COUNT(*),
+                       MIN(COALESCE(e.start_date, e.create_date::date))
+                  FROM family
+                  JOIN training_enrollment e ON e.id = family.enrollment_id
+                 GROUP BY family.family_id
+                """,
+                ids=self.ids,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _training_compute_value_grades(self, origin):
+        """Recompute the grades of these contacts: write only those that
+        change, with one history row per change (one insert)."""
+        today = fields.Date.context_today(self)
+        thresholds = self._get_training_value_thresholds()
+        figures = self._get_training_value_figures()
+        self.flush_recordset(["training_value_grade"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, training_value_grade FROM res_partner WHERE id = ANY(%s)",
+                self.ids,
+            )
+        )
+        current = dict(self.env.cr.fetchall())
+        changes = defaultdict(list)
+        history = []
+        for partner_id, old_grade in current.items():
+            amount, count, first_date = figures.get(partner_id, (0, 0, None))
+            months = 0
+            if first_date and first_date < today:
+                delta = relativedelta(today, first_date)
+                months = delta.years * 12 + delta.months
+            new_grade = (
+                self._get_training_value_grade(thresholds, amount, count, months)
+                if count
+                else False
+            )
+            if new_grade == (old_grade or False):
+                continue
+            changes[new_grade].append(partner_id)
+            history.append(
+                {
+                    "partner_id": partner_id,
+                    "date": today,
+                    "old_grade": old_grade or False,
+                    "new_grade": new_grade,
+                    "origin": origin,
+                    "amount": amount,
+                    "enrollment_count": count,
+                    "tenure_months": months,
+                }
+            )
+        if history:
+            self._training_write_value_grades(changes, today)
+            self.env["training.value.grade.history"]._insert_rows(history)
+        return len(history)
+
+    def _training_write_value_grades(self, changes, today):
+        """Write the changed grades, and the family grade of the enrolments of
+        those contacts (as student or payer), in SQL: through the ORM, a
+        100,000-contact run spent most of its time in res.partner's write and
+        in recomputing enrolments one batch of fields at a time. Nothing else
+        depends on the grade; the caches are invalidated."""
+        changed = [pid for partner_ids in changes.values() for pid in partner_ids]
+        self.env["training.enrollment"].flush_model(
+            ["partner_id", "payer_id", "training_value_grade"]
+        )
+        for grade, partner_ids in changes.items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner
+                       SET training_value_grade = %(grade)s,
+                           training_value_grade_date = %(today)s,
+                           write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+                     WHERE id = ANY(%(ids)s)
+                    """,
+                    grade=grade or None,
+                    today=today,
+                    uid=self.env.uid,
+                    ids=partner_ids,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE training_enrollment enrollment
+                   SET training_value_grade = family.grade
+                  FROM (
+                        SELECT e.id,
+                               (SELECT MIN(g)
+                                  FROM (VALUES (student.training_value_grade),
+                                               (payer.training_value_grade)) AS v(g)) AS grade
+                          FROM training_enrollment e
+                          JOIN res_partner student ON student.id = e.partner_id
+                          LEFT JOIN res_partner payer ON payer.id = e.payer_id
+                         WHERE e.id IN (SELECT id FROM training_enrollment
+                                         WHERE partner_id = ANY(%(ids)s)
+                                        UNION
+                                        SELECT id FROM training_enrollment
+                                         WHERE payer_id = ANY(%(ids)s))
+                  ) AS family
+                 WHERE family.id = enrollment.id
+                   AND enrollment.training_value_grade IS DISTINCT FROM family.grade
+                """,
+                ids=changed,
+            )
+        )
+        self.invalidate_model(["training_value_grade", "training_value_grade_date"])
+        self.env["training.enrollment"].invalidate_model(["training_value_grade"])
+
+    @api.model
+    def _training_recompute_value_grades(self, origin="cron", batch_size=VALUE_BATCH_SIZE):
+        """Every contact that has a grade or a family enrolment, in batches of
+        batch_size, each committed outside tests, progress reported for the
+        cron runner. Returns the number of grades changed."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        Partner = self.sudo().with_context(active_test=False)
+        self.env["training.enrollment"].flush_model(["partner_id", "payer_id", "state"])
+        self.env["training.guardian"].flush_model(["student_id", "guardian_id"])
+        self.flush_model(["training_value_grade"])
+        self.env.cr.execute(
+            """
+            SELECT id FROM res_partner WHERE training_value_grade IS NOT NULL
+            UNION
+            SELECT partner_id FROM training_enrollment WHERE state != 'cancelled'
+            UNION
+            SELECT payer_id FROM training_enrollment
+             WHERE state != 'cancelled' AND payer_id IS NOT NULL
+            UNION
+            SELECT g.guardian_id FROM training_guardian g
+              JOIN training_enrollment e ON e.partner_id = g.student_id
+             WHERE e.state != 'cancelled'
+            ORDER BY 1
+            """
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        changed = 0
+        for start in range(0, len(ids), batch_size):
+            batch = Partner.browse(ids[start : start + batch_size])
+            changed += batch._training_compute_value_grades(origin)
+            done = min(start + batch_size, len(ids))
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=0)
+        return changed
+
+    @api.model
+    def _cron_recompute_training_value_grades(self):
+        """Quarterly review of the value grades (seed 004: 每季度复审)."""
+        self._training_recompute_value_grades(origin="cron")
+
+    @api.model
+    def action_training_recompute_value_grades(self):
+        """Recompute every value grade now (supervisors), e.g. after the
+        thresholds changed."""
+        if not self.env.user.has_group("training_crm.group_supervisor"):
+            raise AccessError(self.env._("Only supervisors may recompute the value grades."))
+        changed = self._training_recompute_value_grades(origin="manual")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Value grades recomputed: %(count)s changed.", count=changed),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _get_training_family_value_grades(self):
+        """{contact id: the best value grade of the contact and of their
+        guardians}: what a student's complaint or renewal is served by (the
+        paying family's grade). One query for the batch."""
+        ids = [pid for pid in self._origin.ids if pid]
+        if not ids:
+            return {}
+        self.flush_model(["training_value_grade"])
+        self.env["training.guardian"].flush_model(["student_id", "guardian_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, MIN(grades.grade)
+                  FROM unnest(%s::int[]) AS p(id)
+                  JOIN LATERAL (
+                        SELECT training_value_grade FROM res_partner WHERE id = p.id
+                        UNION ALL
+                        SELECT guardian.training_value_grade
+                          FROM training_guardian g
+                          JOIN res_partner guardian ON guardian.id = g.guardian_id
+                         WHERE g.student_id = p.id
+                  ) AS grades(grade) ON TRUE
+                 GROUP BY p.id
+                """,
+                ids,
+            )
+        )
+        return {pid: grade for pid, grade in self.env.cr.fetchall() if grade}
 
     # ------------------------------------------------------------
     # FAMILY (students and guardians)

@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
+from .training_value_grade_history import VALUE_GRADES
+
 # Enrolments moved on by one batch of the state scheduled action, and batches per call.
 STATE_BATCH_SIZE = 1000
 STATE_BATCHES_PER_CALL = 20
@@ -942,7 +944,11 @@ class TrainingEnrollment(models.Model):
         the assignment e-mail (staff may have no address). A renewal is not
         planned for a student who already renewed the subject."""
         if flag == "renewal_planned":
-            todo = self - self._get_renewed()
+            # A families' renewals first (seed 004): created first, they come
+            # first among the adviser's activities due the same day.
+            todo = (self - self._get_renewed()).sorted(
+                lambda enrollment: (enrollment.training_value_grade or "E", enrollment.id)
+            )
         else:
             todo = self
         activity_type = self.env.ref(activity_xmlid).sudo()
@@ -964,3 +970,32 @@ class TrainingEnrollment(models.Model):
             ]
         )
         self.with_context(tracking_disable=True).write({flag: True})
+
+    # ------------------------------------------------------------
+    # VALUE GRADE: the paying family's grade serves its renewals first
+    # ------------------------------------------------------------
+
+    training_value_grade = fields.Selection(
+        VALUE_GRADES,
+        string="Family Value Grade",
+        compute="_compute_training_value_grade",
+        store=True,
+        index="btree_not_null",
+        help="The better customer value grade of the student and of the payer (the paying "
+        "family): renewals of A families come first.",
+    )
+
+    @api.depends("partner_id.training_value_grade", "payer_id.training_value_grade")
+    def _compute_training_value_grade(self):
+        # Through the ORM's prefetch (a query for the batch, none when
+        # creating enrolments has their students and payers in cache).
+        for enrollment in self:
+            grades = [
+                grade
+                for grade in (
+                    enrollment.partner_id.training_value_grade,
+                    enrollment.payer_id.training_value_grade,
+                )
+                if grade
+            ]
+            enrollment.training_value_grade = min(grades, default=False)

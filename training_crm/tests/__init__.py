@@ -38,3 +38,5 @@ from . import test_satisfaction
 from . import test_birthdays
 from . import test_referral
 from . import test_referral_rpc
+from . import test_value_grade
+from . import test_value_grade_rpc

@@ -13,6 +13,8 @@ INVESTIGATION_GROUPS = (
     "training_crm.group_supervisor,"
     "training_crm.group_auditor"
 )
+# The least priority of a complaint from a family of value grade A (High).
+VALUE_A_PRIORITY = "2"
 
 
 class HelpdeskTicket(models.Model):
@@ -103,6 +105,47 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._set_training_value_priority(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _set_training_value_priority(self, vals_list):
+        """Complaints of A families (seed 004: VIP service) are handled first:
+        asked at a lower priority, they get High. The family is the student's
+        (given or the enrolment's) or the customer's; one query for the batch."""
+        enrollments = (
+            self.env["training.enrollment"]
+            .sudo()
+            .browse(
+                [
+                    vals["training_enrollment_id"]
+                    for vals in vals_list
+                    if vals.get("training_enrollment_id")
+                ]
+            )
+        )
+        student_of = {enrollment.id: enrollment.partner_id.id for enrollment in enrollments}
+        families = [
+            (
+                vals.get("training_student_id")
+                or student_of.get(vals.get("training_enrollment_id")),
+                vals.get("partner_id"),
+            )
+            for vals in vals_list
+        ]
+        partner_ids = {pid for family in families for pid in family if pid}
+        if not partner_ids:
+            return
+        grades = (
+            self.env["res.partner"].sudo().browse(partner_ids)._get_training_family_value_grades()
+        )
+        for vals, family in zip(vals_list, families, strict=True):
+            if "A" in (grades.get(pid) for pid in family if pid):
+                asked = vals.get("priority") or self.default_get(["priority"]).get("priority")
+                vals["priority"] = max(asked or "0", VALUE_A_PRIORITY)
+
     def write(self, vals):
         if "training_reopen_count" in vals and not (
             self.env.su or self.env.context.get("training_reopen_counting")
