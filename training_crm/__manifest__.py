@@ -73,5 +73,6 @@
         "demo/training_study_demo.xml",
         "demo/training_family_demo.xml",
         "demo/training_trial_demo.xml",
+        "demo/training_referral_demo.xml",
     ],
 }

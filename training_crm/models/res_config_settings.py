@@ -125,6 +125,21 @@ class ResConfigSettings(models.TransientModel):
         "consultant) gets a reminder to send the family the school's wishes.",
     )
 
+    training_survey_months_a = fields.Integer(
+        string="Survey A Families Every (months)",
+        config_parameter="training_crm.survey_months_a",
+        default=3,
+        help="How often the students of A families are asked for a satisfaction survey "
+        "(seed 004); 0: never by schedule.",
+    )
+    training_survey_months_b = fields.Integer(
+        string="Survey B Families Every (months)",
+        config_parameter="training_crm.survey_months_b",
+        default=6,
+        help="How often the students of B families are asked for a satisfaction survey; "
+        "0: never by schedule.",
+    )
+
     # Minors' data (PIPL)
     training_consent_age = fields.Integer(
         string="Guardian Consent Under (age)",
@@ -236,6 +251,13 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         res = super().set_values()
+        # Odoo stores a 0 as no parameter at all, which reads back as the
+        # default: "0: never" (and the like) would silently not apply.
+        ICP = self.env["ir.config_parameter"].sudo()
+        for fname in self._get_training_number_fields():
+            key = self._fields[fname].config_parameter
+            if key and self[fname] == 0 and ICP.get_param(key) != "0":
+                ICP.set_param(key, "0")
         key = "training_crm.failed_attempts_count_days"
         count_days = bool(self.training_failed_attempts_count_days)
         if self.env["crm.lead"]._get_bool_param(key, True) != count_days:

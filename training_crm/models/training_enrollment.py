@@ -244,6 +244,13 @@ class TrainingEnrollment(models.Model):
     # Care: course follow-ups (seed 002) and renewals, each planned once
     course_confirm_planned = fields.Boolean(copy=False, readonly=True)
     return_visit_planned = fields.Boolean(copy=False, readonly=True)
+    survey_planned_date = fields.Date(
+        string="Survey Planned On",
+        copy=False,
+        readonly=True,
+        help="When a satisfaction survey was last planned for this enrolment (A and B "
+        "families are surveyed every few months, seed 004).",
+    )
     renewal_planned = fields.Boolean(copy=False, readonly=True)
     satisfaction_ids = fields.One2many(
         "training.satisfaction", "enrollment_id", string="Return Visits"
@@ -852,6 +859,54 @@ class TrainingEnrollment(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
 
     @api.model
+    def _cron_plan_surveys(self, batch_size=CARE_BATCH_SIZE):
+        """Seed 004: A and B families are surveyed regularly (A every 3 months,
+        B every 6 by default, Settings): a Satisfaction Survey activity for
+        whoever cares for the student, on enrolments being followed with no
+        satisfaction recorded or survey planned within that time."""
+        today = fields.Date.context_today(self)
+        Lead = self.env["crm.lead"]
+        todo = []
+        for grade, key, default in (("A", "survey_months_a", 3), ("B", "survey_months_b", 6)):
+            months = Lead._get_int_param(f"training_crm.{key}", default)
+            if not months:
+                continue
+            since = today - relativedelta(months=months)
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT e.id FROM training_enrollment e
+                     WHERE e.state IN ('enrolled', 'studying')
+                       AND e.training_value_grade = %s
+                       AND COALESCE(e.survey_planned_date, e.start_date, e.create_date::date) <= %s
+                       AND NOT EXISTS (
+                            SELECT 1 FROM training_satisfaction s
+                             WHERE s.enrollment_id = e.id AND s.date > %s)
+                     ORDER BY e.id
+                    """,
+                    grade,
+                    since,
+                    since,
+                )
+            )
+            todo += [row[0] for row in self.env.cr.fetchall()]
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        done = 0
+        for start in range(0, len(todo), batch_size)[:CARE_BATCHES_PER_CALL]:
+            batch = self.browse(todo[start : start + batch_size])
+            batch._create_care_activities(
+                "training_crm.mail_activity_type_satisfaction_survey", lambda _e: today, None
+            )
+            batch.with_context(tracking_disable=True).write({"survey_planned_date": today})
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
+
+    @api.model
     def _cron_plan_birthdays(self, batch_size=CARE_BATCH_SIZE):
         """Seed 001 七(一)3: students' birthdays, a few days ahead (setting), as
         an activity for their class adviser (else the consultant who enrolled
@@ -969,7 +1024,8 @@ class TrainingEnrollment(models.Model):
                 if enrollment.adviser_id
             ]
         )
-        self.with_context(tracking_disable=True).write({flag: True})
+        if flag:
+            self.with_context(tracking_disable=True).write({flag: True})
 
     # ------------------------------------------------------------
     # VALUE GRADE: the paying family's grade serves its renewals first

@@ -148,6 +148,18 @@ class TestDemoData(TransactionCase):
         self.assertEqual(package.hours, package.course_id.lesson_hours)
         self.assertEqual(package.amount_due, 0)
 
+    def test_demo_referral_and_value_grades(self):
+        """The Chens, here for over two years, are an A family; their father
+        referred two leads, one of whom enrolled: his voucher is due."""
+        ref = self.env.ref
+        father = ref("training_crm.partner_family_chen_father")
+        self.assertEqual(father.training_value_grade, "A")
+        self.assertEqual(len(father.training_referral_lead_ids), 2)
+        reward = self.env["training.referral.reward"].search([("referrer_id", "=", father.id)])
+        self.assertEqual(reward.lead_id, ref("training_crm.lead_referral_liu"))
+        self.assertEqual(reward.state, "due")
+        self.assertEqual(reward.value, 500)
+
     def _demo_ids(self, model):
         return (
             self.env["ir.model.data"]

@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -165,3 +167,89 @@ class TestSatisfaction(TransactionCase):
         summary = self._activities(dudu, LOW_SCORE).summary
         self.assertIn("Wang Dudu", summary)
         self.assertIn("课程设计", summary)
+
+
+@tagged("post_install", "-at_install")
+class TestSurveyFrequency(TransactionCase):
+    """Seed 004: the students of A families are surveyed every 3 months, of B
+    families every 6 (Settings); C and D families by return visits only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.adviser = new_test_user(
+            cls.env, login="svy_adv", groups="training_crm.group_adviser", email=False
+        )
+        course = cls.env["training.course"].create(
+            {"name": "Scratch Coding", "lesson_hours": 96, "list_price": 6000}
+        )
+        training_class = cls.env["training.class"].create(
+            {
+                "name": "Scratch Year",
+                "course_id": course.id,
+                "date_start": date(2026, 1, 5),
+                "date_end": date(2026, 12, 20),
+                "adviser_id": cls.adviser.id,
+            }
+        )
+        students = cls.env["res.partner"].create(
+            [{"name": name} for name in ("A Student", "B Student", "C Student")]
+        )
+        cls.enrollments = cls.env["training.enrollment"].create(
+            [
+                {
+                    "partner_id": student.id,
+                    "course_id": course.id,
+                    "class_id": training_class.id,
+                    "state": "studying",
+                }
+                for student in students
+            ]
+        )
+        for student, grade in zip(students, "ABC", strict=True):
+            student.sudo().training_value_grade = grade
+        cls.a_family, cls.b_family, cls.c_family = cls.enrollments
+
+    def _surveys(self, enrollment):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "training.enrollment"),
+                ("res_id", "=", enrollment.id),
+                ("activity_type_id", "=", self.env.ref(SURVEY).id),
+            ]
+        )
+
+    def _run(self, day):
+        with freeze_time(day):
+            self.env["training.enrollment"]._cron_plan_surveys()
+
+    def test_a_every_three_months_b_every_six_c_never(self):
+        self.assertEqual(self.a_family.training_value_grade, "A")
+        self._run("2026-03-01")
+        self.assertFalse(self._surveys(self.a_family), "two months into the course")
+        self._run("2026-04-06")
+        survey = self._surveys(self.a_family)
+        self.assertEqual(survey.user_id, self.adviser)
+        self.assertFalse(self._surveys(self.b_family))
+        self._run("2026-04-20")
+        self.assertEqual(self._surveys(self.a_family), survey, "planned once")
+        self._run("2026-07-06")
+        self.assertEqual(len(self._surveys(self.a_family)), 2, "three months later, again")
+        self.assertEqual(len(self._surveys(self.b_family)), 1, "six months in")
+        self._run("2026-12-01")
+        self.assertFalse(self._surveys(self.c_family), "C families: return visits only")
+
+    def test_a_recent_satisfaction_counts(self):
+        self.env["training.satisfaction"].create(
+            dict(GOOD, enrollment_id=self.a_family.id, kind="survey", date=date(2026, 3, 20))
+        )
+        self._run("2026-04-06")
+        self.assertFalse(self._surveys(self.a_family), "surveyed two weeks ago")
+        self._run("2026-06-21")
+        self.assertTrue(self._surveys(self.a_family))
+
+    def test_frequency_is_a_setting(self):
+        self.env["res.config.settings"].create({"training_survey_months_a": 0}).execute()
+        self._run("2026-12-01")
+        self.assertFalse(self._surveys(self.a_family), "0: never by schedule")
+        self.assertTrue(self._surveys(self.b_family))

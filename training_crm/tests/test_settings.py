@@ -27,3 +27,19 @@ class TestSettings(TrainingCrmCommon):
                 setattr(settings, fname, -1)
                 settings.save()
         self.assertEqual(param.get_param("training_crm.invalid_after_attempts"), "3")
+
+    def test_zero_is_kept_not_read_back_as_the_default(self):
+        """'0: only by date', '0: never'...: a 0 saved in Settings applies
+        (Odoo alone stores it as no parameter, read back as the default)."""
+        settings = Form(self.env["res.config.settings"])
+        settings.training_renewal_hours = 0
+        settings.training_invalid_after_attempts = 0
+        settings.save().execute()
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead._get_int_param("training_crm.renewal_hours", 4), 0)
+        self.assertEqual(Lead._get_int_param("training_crm.invalid_after_attempts", 3), 0)
+        self.assertEqual(Form(self.env["res.config.settings"]).training_renewal_hours, 0)
+        settings = Form(self.env["res.config.settings"])
+        settings.training_renewal_hours = 6
+        settings.save().execute()
+        self.assertEqual(Lead._get_int_param("training_crm.renewal_hours", 4), 6)
