@@ -337,6 +337,7 @@ SHOTS = [
         "wait": LEAD_FORM,
         "click": ".o_notebook a.nav-link[name='lead']",
         "wait_after": ".o_notebook .tab-pane.active .o_field_widget[name='referred_by_id']",
+        "scroll": ".o_notebook .tab-pane.active .o_group",
     },
     {
         "out": "docs/grades_zh_CN.png",
