@@ -534,29 +534,23 @@ class TrainingEnrollment(models.Model):
     def action_record_return_visit(self):
         """The return visit's form (回访): saving it records the satisfaction
         scores and completes the enrolment's Return Visit activity."""
-        self.ensure_one()
-        self.env["training.satisfaction"].check_access("create")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Return Visit"),
-            "res_model": "training.satisfaction",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_enrollment_id": self.id},
-        }
+        return self._satisfaction_form_action(self.env._("Return Visit"), "return_visit")
 
     def action_record_survey(self):
         """An on-demand satisfaction survey: the same five scores as a return
         visit, at any time of the course."""
+        return self._satisfaction_form_action(self.env._("Satisfaction Survey"), "survey")
+
+    def _satisfaction_form_action(self, name, kind):
         self.ensure_one()
         self.env["training.satisfaction"].check_access("create")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Satisfaction Survey"),
+            "name": name,
             "res_model": "training.satisfaction",
             "views": [(False, "form")],
             "target": "new",
-            "context": {"default_enrollment_id": self.id, "default_kind": "survey"},
+            "context": {"default_enrollment_id": self.id, "default_kind": kind},
         }
 
     def action_record_lesson(self):
