@@ -1,7 +1,7 @@
 {
     "name": "Training CRM Reports",
     "summary": "Reports managers read and pay incentives from",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
@@ -13,5 +13,7 @@
         "security/ir.model.access.csv",
         "security/training_crm_funnel_report_security.xml",
         "views/training_crm_funnel_report_views.xml",
+        "security/training_sales_target_security.xml",
+        "views/training_sales_target_views.xml",
     ],
 }

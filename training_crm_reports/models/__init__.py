@@ -1,1 +1,2 @@
 from . import training_crm_funnel_report
+from . import training_sales_target
