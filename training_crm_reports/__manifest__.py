@@ -15,5 +15,6 @@
         "views/training_crm_funnel_report_views.xml",
         "security/training_sales_target_security.xml",
         "views/training_sales_target_views.xml",
+        "views/training_commission_plan_views.xml",
     ],
 }

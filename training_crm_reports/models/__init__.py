@@ -1,2 +1,3 @@
 from . import training_crm_funnel_report
 from . import training_sales_target
+from . import training_commission_plan
