@@ -16,5 +16,6 @@
         "security/training_sales_target_security.xml",
         "views/training_sales_target_views.xml",
         "views/training_commission_plan_views.xml",
+        "views/training_enrollment_credit_views.xml",
     ],
 }

@@ -49,9 +49,9 @@ class TrainingReferralReward(models.Model):
     lead_id = fields.Many2one(
         "crm.lead",
         string="Referred Lead",
-        required=True,
         index=True,
-        ondelete="restrict",
+        # A deleted lead leaves the reward (owed to the referrer) in place.
+        ondelete="set null",
         help="The lead whose enrolment made the reward due.",
     )
     # Not stored: read as the lead's readers read it.
