@@ -17,5 +17,6 @@
         "views/training_sales_target_views.xml",
         "views/training_commission_plan_views.xml",
         "views/training_enrollment_credit_views.xml",
+        "views/training_commission_statement_views.xml",
     ],
 }

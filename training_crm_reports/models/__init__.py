@@ -2,3 +2,4 @@ from . import training_crm_funnel_report
 from . import training_sales_target
 from . import training_commission_plan
 from . import training_enrollment_credit
+from . import training_commission_statement

@@ -4,3 +4,4 @@ from . import test_enrolment_funnel
 from . import test_sales_target
 from . import test_commission_plan
 from . import test_enrollment_credit
+from . import test_commission_statement
