@@ -537,7 +537,10 @@ class TestTrainingEnrollment(TrainingEnrollmentCommon):
         extra_1, courses_1 = extra(1)
         extra_20, courses_20 = extra(20)
         self.assertEqual(len(courses_20.training_enrollment_ids), 20)
-        self.assertEqual(extra_1, extra_20, f"1 line: {extra_1}, 20 lines: {extra_20}")
+        # Not 20 times the cost of one line: at most the query or two by which
+        # stock Sales itself varies between runs (seen: 47 and 48 on a loaded
+        # machine), where a query per line would add 19.
+        self.assertLessEqual(abs(extra_20 - extra_1), 1, f"1 line: {extra_1}, 20 lines: {extra_20}")
 
         # The enrolments alone: a fixed number of queries, whatever the lines.
         for order in (courses_1, courses_20):
