@@ -1,7 +1,7 @@
 {
     "name": "Training CRM",
     "summary": "Lead grading, follow-ups and first-contact ownership for training schools",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",

@@ -134,6 +134,14 @@ class TrainingEnrollment(models.Model):
         "(moved on every day by a scheduled action); cancelled with the order or a refund.",
     )
     cancel_reason = fields.Char(tracking=True)
+    cancel_date = fields.Date(
+        compute="_compute_cancel_date",
+        store=True,
+        precompute=True,
+        readonly=True,
+        copy=False,
+        help="The day the enrolment was cancelled: commissions are clawed back in its period.",
+    )
 
     # Sale: who sold it, frozen at confirmation
     sale_line_id = fields.Many2one(
@@ -345,6 +353,14 @@ class TrainingEnrollment(models.Model):
                 enrollment.payer_id = primary
             else:
                 enrollment.payer_id = enrollment.payer_id
+
+    @api.depends("state")
+    def _compute_cancel_date(self):
+        for enrollment in self:
+            if enrollment.state != "cancelled":
+                enrollment.cancel_date = False
+            elif not enrollment.cancel_date:
+                enrollment.cancel_date = fields.Date.context_today(enrollment)
 
     @api.depends("class_id")
     def _compute_dates(self):

@@ -43,6 +43,13 @@ class TrainingEnrollment(models.Model):
         readonly=True,
         help="Cash received (实收) for the enrolment, per payment date.",
     )
+    refund_ids = fields.One2many(
+        "training.enrollment.refund",
+        "enrollment_id",
+        string="Refunds",
+        readonly=True,
+        help="The enrolment's part of each posted credit note (退费), on its date.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -131,7 +138,10 @@ class TrainingEnrollment(models.Model):
     def _training_sync_payment_lines(self, money, new=False):
         """Keep one cash line per enrolment, invoice and payment entry (dated
         by the payment), as the invoices' reconciliations say: what commissions
-        on cash received (实收) sum per period. New enrolments have none yet."""
+        on cash received (实收) sum per period; and one refund line per
+        enrolment and credit note: where commissions on confirmed enrolments
+        claw back. New enrolments have none yet."""
+        self._training_sync_refund_lines(money, new=new)
         if new and not any(figures["cash"] for figures in money.values()):
             return
         Payment = self.env["training.enrollment.payment"].sudo()
@@ -173,6 +183,39 @@ class TrainingEnrollment(models.Model):
             ]
         )
 
+    def _training_sync_refund_lines(self, money, new=False):
+        if new and not any(figures["refunds"] for figures in money.values()):
+            return
+        Refund = self.env["training.enrollment.refund"].sudo()
+        wanted = {}
+        for enrollment in self.sudo():
+            currency = enrollment.currency_id
+            for (date, move_id), amount in money.get(enrollment.id, {}).get("refunds", {}).items():
+                amount = currency.round(amount)
+                if not currency.is_zero(amount):
+                    wanted[enrollment.id, date, move_id] = amount
+        existing = (
+            Refund
+            if new
+            else Refund.search_fetch(
+                [("enrollment_id", "in", self.ids)], ["enrollment_id", "date", "move_id", "amount"]
+            )
+        )
+        stale = Refund
+        for line in existing:
+            key = (line.enrollment_id.id, line.date, line.move_id.id)
+            if key in wanted and line.currency_id.compare_amounts(wanted[key], line.amount) == 0:
+                del wanted[key]
+            else:
+                stale |= line
+        stale.unlink()
+        Refund.create(
+            [
+                {"enrollment_id": enrollment_id, "date": date, "move_id": move_id, "amount": amount}
+                for (enrollment_id, date, move_id), amount in wanted.items()
+            ]
+        )
+
     def _training_get_money(self):
         """Read what the enrolments' orders invoiced, refunded and were paid, in
         one pass over their invoice lines and reconciliations.
@@ -185,9 +228,10 @@ class TrainingEnrollment(models.Model):
         reconciled with invoices are refunds, not cash.
 
         :return: (money, line_net): per enrolment id a dict of ``invoiced``,
-            ``refunded``, ``paid`` and ``cash`` {(date, move id, payment move id):
-            amount}; per sale order line id (down payments excepted) its net
-            invoiced amount (invoices less credit notes).
+            ``refunded``, ``paid``, ``cash`` {(date, move id, payment move id):
+            amount} and ``refunds`` {(credit note date, move id): amount}; per
+            sale order line id (down payments excepted) its net invoiced amount
+            (invoices less credit notes).
         """
         enrollments = self.sudo().filtered(lambda e: isinstance(e.id, int) and e.sale_line_id)
         if not enrollments:
@@ -243,7 +287,7 @@ class TrainingEnrollment(models.Model):
 
         line_ids = set(sale_lines.ids)
         moves = env["account.move"].union(*(move for move, _line, _total in groups))
-        moves.fetch(["move_type", "amount_total"])
+        moves.fetch(["move_type", "amount_total", "invoice_date", "date"])
         line_net = defaultdict(float)
         parts = defaultdict(float)  # (enrollment id, move) -> part of the move's total
         for move, line, total in groups:
@@ -259,11 +303,16 @@ class TrainingEnrollment(models.Model):
                 parts[enrollment_id, move] += total * share
 
         cash = moves._training_get_cash()
-        money = defaultdict(lambda: {"invoiced": 0.0, "refunded": 0.0, "paid": 0.0, "cash": {}})
+        money = defaultdict(
+            lambda: {"invoiced": 0.0, "refunded": 0.0, "paid": 0.0, "cash": {}, "refunds": {}}
+        )
         for (enrollment_id, move), part in parts.items():
             figures = money[enrollment_id]
             sign = 1 if move.move_type == "out_invoice" else -1
             figures["invoiced" if sign > 0 else "refunded"] += part
+            if sign < 0:
+                key = (move.invoice_date or move.date, move.id)
+                figures["refunds"][key] = figures["refunds"].get(key, 0.0) + part
             if not move.amount_total:
                 continue
             ratio = part / move.amount_total
@@ -323,4 +372,40 @@ class TrainingEnrollmentPayment(models.Model):
     )
     team_id = fields.Many2one(related="enrollment_id.team_id", store=True)
     course_id = fields.Many2one(related="enrollment_id.course_id", store=True)
+    company_id = fields.Many2one(related="enrollment_id.company_id", store=True, index=True)
+
+
+class TrainingEnrollmentRefund(models.Model):
+    """An enrolment's part of a posted credit note (退费), on the credit
+    note's date. Kept by the credit notes, never typed in, so that
+    commissions on confirmed enrolments claw back in the period the refund
+    happened, whether or not the money was paid back yet."""
+
+    _name = "training.enrollment.refund"
+    _description = "Enrolment Refund"
+    _order = "date desc, id desc"
+    _rec_name = "enrollment_id"
+
+    enrollment_id = fields.Many2one(
+        "training.enrollment",
+        string="Enrolment",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    date = fields.Date(required=True, index=True, readonly=True, help="The credit note's date.")
+    amount = fields.Monetary(readonly=True, help="The enrolment's part of the credit note.")
+    currency_id = fields.Many2one(related="enrollment_id.currency_id", store=True)
+    move_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    user_id = fields.Many2one(
+        related="enrollment_id.user_id", store=True, index=True, string="Consultant"
+    )
     company_id = fields.Many2one(related="enrollment_id.company_id", store=True, index=True)

@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -170,6 +170,15 @@ class TestEnrollmentPayment(TrainingCrmCommon):
         self._refund(final, self.course, 8000, "family moves away")
         self.assertMoney(enrollment, 10000, 8000, 10000, -8000, "cancelled")
         self.assertIn("family moves away", enrollment.cancel_reason)
+        self.assertEqual(enrollment.cancel_date, fields.Date.context_today(enrollment))
+        # Each credit note is the enrolment's refund on its date: commissions
+        # on confirmed enrolments claw back in that period.
+        self.assertEqual(len(enrollment.refund_ids), 2)
+        self.assertEqual(
+            {line.amount: line.move_id == partial for line in enrollment.refund_ids},
+            {2000: True, 8000: False},
+        )
+        self.assertEqual(enrollment.refund_ids.mapped("date"), [partial.invoice_date] * 2)
         self.assertEqual(
             self._cash(enrollment),
             {

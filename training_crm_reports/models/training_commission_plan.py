@@ -29,6 +29,15 @@ class TrainingCommissionPlan(models.Model):
         "falls in (an enrolment straddling a boundary is split). Whole amount: the whole "
         "period is paid at the rate of the tier its final attainment reaches.",
     )
+    basis = fields.Selection(
+        [("confirmed", "Confirmed Enrolments"), ("cash", "Cash Received")],
+        string="Commission Basis",
+        required=True,
+        default="confirmed",
+        help="Confirmed enrolments: an enrolment counts in the period it was sold, less its "
+        "refunds (credit notes) and cancellation in the periods they happen. Cash received "
+        "(实收): the payments received in the period count, less the money paid back.",
+    )
     tier_ids = fields.One2many(
         "training.commission.plan.tier", "plan_id", string="Attainment Tiers", copy=True
     )
@@ -122,6 +131,12 @@ class TrainingCommissionPlan(models.Model):
             result.append(parts)
             running = end
         return result
+
+    def _get_base_rate(self, grade):
+        """The rate (%) of the first tier plus the grade's bonus: what a
+        colleague credited after their statement was confirmed is paid."""
+        self.ensure_one()
+        return self.tier_ids.sorted("attainment_from")[:1].rate + self._get_grade_bonus_rate(grade)
 
     def _get_grade_bonus_rate(self, grade):
         """The bonus rate (%) on an enrolment won at `grade`."""

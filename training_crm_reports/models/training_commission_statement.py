@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -27,6 +25,12 @@ class TrainingCommissionStatement(models.Model):
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)
     plan_id = fields.Many2one("training.commission.plan", readonly=True)
+    basis = fields.Selection(
+        [("confirmed", "Confirmed Enrolments"), ("cash", "Cash Received")],
+        string="Commission Basis",
+        readonly=True,
+        help="The plan's basis when the statement was generated.",
+    )
     target_amount = fields.Monetary(string="Target", readonly=True)
     achieved_amount = fields.Monetary(string="Counted", readonly=True)
     attainment = fields.Float(string="Attainment (%)", digits=(16, 1), readonly=True)
@@ -42,6 +46,15 @@ class TrainingCommissionStatement(models.Model):
     line_ids = fields.One2many(
         "training.commission.statement.line", "statement_id", string="Lines", readonly=True
     )
+
+    _sql_constraints = [
+        (
+            "user_period_unique",
+            "UNIQUE(user_id, company_id, date_from, date_to)",
+            "A consultant has one statement per period: another supervisor may have just "
+            "generated it, reload and try again.",
+        )
+    ]
 
     @api.depends("line_ids.commission")
     def _compute_amount_total(self):
@@ -102,8 +115,15 @@ class TrainingCommissionStatement(models.Model):
     @api.model
     def _generate(self, users, date_from, date_to):
         """Draft statements of `users` for the period, computed anew; confirmed
-        and paid ones are left as they are. Enrolments are read in one query,
-        statements and lines created on lists."""
+        and paid ones are left as they are. What each consultant is owed is
+        read in one query, statements and lines created on lists.
+
+        A statement pays the period's sales (by the plan's basis: enrolments
+        sold, or cash received) at the tiers of the period's attainment, plus
+        the grade bonus. Refunds and cancellations of earlier sales claw back
+        in their period at the rate paid on them; anything that changed in a
+        period whose statement is confirmed (a split, an amount, a late credit
+        note) is adjusted on this one, at the rate paid too."""
         self._check_supervisor()
         company = self.env.company
         plan = self.env["training.commission.plan"]._get_plan(company, date_from)
@@ -124,37 +144,44 @@ class TrainingCommissionStatement(models.Model):
         users -= locked.user_id
         if not users:
             return locked
-        credits = self._get_credited_enrollments(users, date_from, date_to, company)
+        owed = self._get_owed(users, date_from, date_to, company, plan.basis)
         targets = self._get_targets(users, date_from, date_to, company)
         vals_list = []
         for user in users:
-            rows = credits.get(user.id, [])
+            rows = owed.get(user.id, [])
+            sales = [row for row in rows if row["in_period"] > 0]
             target = targets.get(user.id, 0.0)
-            amounts = [amount * share / 100.0 for _enrollment, share, amount in rows]
+            amounts = [row["in_period"] for row in sales]
             achieved = sum(amounts)
-            splits = plan._split_by_tiers(target, amounts)
             lines = []
-            for (enrollment, share, _amount), counted, parts in zip(
-                rows, amounts, splits, strict=True
-            ):
-                grade_rate = plan._get_grade_bonus_rate(enrollment.intent_grade_id)
+            for row, parts in zip(sales, plan._split_by_tiers(target, amounts), strict=True):
+                counted = row["in_period"]
+                grade_rate = plan._get_grade_bonus_rate(row["enrollment"].intent_grade_id)
                 tiered = sum(part * tier.rate / 100.0 for tier, part in parts)
                 lines.append(
-                    fields.Command.create(
-                        {
-                            "enrollment_id": enrollment.id,
-                            "share": share,
-                            "amount_counted": counted,
-                            "tier_detail": " + ".join(
-                                f"{tier.rate:g}% × {part:,.2f}"  # noqa: RUF001
-                                for tier, part in parts
-                            ),
-                            "tier_commission": tiered,
-                            "grade_rate": grade_rate,
-                            "commission": tiered + counted * grade_rate / 100.0,
-                        }
+                    self._line_vals(
+                        row,
+                        "sale",
+                        counted,
+                        [(tier.rate, part) for tier, part in parts],
+                        tiered,
+                        grade_rate,
                     )
                 )
+            for row in rows:
+                rate = row["rate_paid"]
+                if rate is None:
+                    rate = plan._get_base_rate(row["enrollment"].intent_grade_id)
+                for kind, counted in (
+                    ("clawback", min(row["in_period"], 0.0)),
+                    ("adjustment", row["adjustment"]),
+                ):
+                    if not company.currency_id.is_zero(counted):
+                        lines.append(
+                            self._line_vals(
+                                row, kind, counted, [(rate, counted)], counted * rate / 100.0
+                            )
+                        )
             vals_list.append(
                 {
                     "user_id": user.id,
@@ -163,6 +190,7 @@ class TrainingCommissionStatement(models.Model):
                     "date_from": date_from,
                     "date_to": date_to,
                     "plan_id": plan.id,
+                    "basis": plan.basis,
                     "target_amount": target,
                     "achieved_amount": achieved,
                     "attainment": 100.0 * achieved / target if target else 0.0,
@@ -171,43 +199,164 @@ class TrainingCommissionStatement(models.Model):
             )
         return locked | self.create(vals_list)
 
-    def _get_credited_enrollments(self, users, date_from, date_to, company):
-        """{user id: [(enrolment, share %, amount)]} in the order sold: the
-        period's enrolments (not cancelled, by the school's calendar days) the
-        user has credit on, their own unless split, their share if split."""
-        Enrollment = self.env["training.enrollment"]
-        Enrollment.flush_model()
-        self.env["training.enrollment.credit"].flush_model()
-        tz = company.partner_id.tz or "UTC"
+    @api.model
+    def _line_vals(self, row, kind, counted, rates, tiered, grade_rate=0.0):
+        return fields.Command.create(
+            {
+                "kind": kind,
+                "enrollment_id": row["enrollment"].id,
+                "share": row["share"],
+                "amount_counted": counted,
+                "tier_detail": " + ".join(
+                    f"{rate:g}% × {part:,.2f}"  # noqa: RUF001
+                    for rate, part in rates
+                ),
+                "tier_commission": tiered,
+                "grade_rate": grade_rate,
+                "commission": tiered + counted * grade_rate / 100.0,
+            }
+        )
+
+    def _get_owed(self, users, date_from, date_to, company, basis):
+        """{user id: [row]} in the order sold, a row per enrolment the user
+        is owed something on in the period: ``enrollment``, ``share`` (%, of
+        the credit today), ``in_period`` (the amount the period counts:
+        positive, sales; negative, refunds), ``adjustment`` (what the periods
+        of the user's confirmed statements should have counted, less what
+        they did) and ``rate_paid`` (commission over amount on the user's
+        confirmed lines of the enrolment, None if never paid).
+
+        The enrolments' dated amounts (events) are, on confirmed enrolments:
+        the amount on the day sold (school's calendar days), less each credit
+        note's share of it on its date, less what remains on the day it was
+        cancelled; on cash received: the cash lines, on their dates."""
+        for model in (
+            "training.enrollment",
+            "training.enrollment.credit",
+            "training.enrollment.refund",
+            "training.enrollment.payment",
+            "training.commission.statement",
+            "training.commission.statement.line",
+        ):
+            self.env[model].flush_model()
+        if basis == "cash":
+            events = SQL(
+                """
+                SELECT p.enrollment_id, p.date AS day, p.amount
+                  FROM training_enrollment_payment p
+                 WHERE p.enrollment_id IN (SELECT enrollment_id FROM credited)
+                   AND p.date <= %(date_to)s
+                """,
+                date_to=date_to,
+            )
+        else:
+            events = SQL(
+                """
+                SELECT e.id AS enrollment_id, e.sold AS day, e.amount
+                  FROM credited_enrollment e
+                 WHERE e.sold <= %(date_to)s
+             UNION ALL
+                SELECT r.enrollment_id, r.date,
+                       -e.amount * r.amount / NULLIF(e.amount_invoiced, 0)
+                  FROM training_enrollment_refund r
+                  JOIN credited_enrollment e ON e.id = r.enrollment_id
+                 WHERE e.amount_invoiced != 0 AND r.date <= %(date_to)s
+             UNION ALL
+                SELECT e.id, e.cancel_date,
+                       -e.amount * (1 - CASE WHEN e.amount_invoiced != 0
+                           THEN LEAST(e.amount_refunded / e.amount_invoiced, 1) ELSE 0 END)
+                  FROM credited_enrollment e
+                 WHERE e.state = 'cancelled' AND e.cancel_date <= %(date_to)s
+                """,
+                date_to=date_to,
+            )
         self.env.cr.execute(
             SQL(
                 """
-                WITH period AS (
-                    SELECT (%(start)s::timestamp AT TIME ZONE %(tz)s AT TIME ZONE 'UTC') AS t0,
-                           (%(stop)s::timestamp AT TIME ZONE %(tz)s AT TIME ZONE 'UTC') AS t1
+                WITH credited AS (
+                    SELECT COALESCE(c.user_id, e.user_id) AS user_id, e.id AS enrollment_id,
+                           COALESCE(c.share, 100) AS share
+                      FROM training_enrollment e
+                 LEFT JOIN training_enrollment_credit c ON c.enrollment_id = e.id
+                     WHERE e.company_id = %(company)s
+                       AND COALESCE(c.user_id, e.user_id) IN %(users)s
+                ),
+                credited_enrollment AS (
+                    SELECT e.id, e.amount, e.amount_invoiced, e.amount_refunded, e.state,
+                           e.cancel_date,
+                           (e.create_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS sold
+                      FROM training_enrollment e
+                     WHERE e.id IN (SELECT enrollment_id FROM credited)
+                ),
+                events AS (%(events)s),
+                closed AS (
+                    SELECT s.id, s.user_id, s.date_from, s.date_to
+                      FROM training_commission_statement s
+                     WHERE s.user_id IN %(users)s AND s.company_id = %(company)s
+                       AND s.state != 'draft' AND s.basis = %(basis)s
+                       AND s.date_to < %(date_from)s
+                ),
+                expected AS (
+                    SELECT credited.user_id, credited.enrollment_id, credited.share,
+                           SUM(events.amount) FILTER (WHERE events.day >= %(date_from)s)
+                               * credited.share / 100 AS in_period,
+                           SUM(CASE WHEN EXISTS (
+                                   SELECT 1 FROM closed
+                                    WHERE closed.user_id = credited.user_id
+                                      AND events.day BETWEEN closed.date_from AND closed.date_to
+                               ) THEN events.amount END) * credited.share / 100 AS closed_amount
+                      FROM credited
+                      JOIN events ON events.enrollment_id = credited.enrollment_id
+                  GROUP BY credited.user_id, credited.enrollment_id, credited.share
+                ),
+                counted AS (
+                    SELECT closed.user_id, line.enrollment_id,
+                           SUM(line.amount_counted) AS amount,
+                           SUM(line.commission) FILTER (WHERE line.amount_counted > 0) AS paid,
+                           SUM(line.amount_counted) FILTER (WHERE line.amount_counted > 0)
+                               AS paid_on
+                      FROM training_commission_statement_line line
+                      JOIN closed ON closed.id = line.statement_id
+                  GROUP BY closed.user_id, line.enrollment_id
                 )
-                SELECT COALESCE(c.user_id, e.user_id), e.id, COALESCE(c.share, 100), e.amount
-                  FROM training_enrollment e
-                  JOIN period ON e.create_date >= period.t0 AND e.create_date < period.t1
-             LEFT JOIN training_enrollment_credit c ON c.enrollment_id = e.id
-                 WHERE e.state != 'cancelled'
-                   AND e.company_id = %(company)s
-                   AND COALESCE(c.user_id, e.user_id) IN %(users)s
+                SELECT COALESCE(expected.user_id, counted.user_id),
+                       COALESCE(expected.enrollment_id, counted.enrollment_id),
+                       COALESCE(expected.share, 0),
+                       ROUND(COALESCE(expected.in_period, 0), 2),
+                       ROUND(COALESCE(expected.closed_amount, 0) - COALESCE(counted.amount, 0), 2),
+                       counted.paid / NULLIF(counted.paid_on, 0) * 100
+                  FROM expected
+             FULL JOIN counted ON counted.user_id = expected.user_id
+                              AND counted.enrollment_id = expected.enrollment_id
+                  JOIN training_enrollment e
+                    ON e.id = COALESCE(expected.enrollment_id, counted.enrollment_id)
+                 WHERE ROUND(COALESCE(expected.in_period, 0), 2) != 0
+                    OR ROUND(COALESCE(expected.closed_amount, 0) - COALESCE(counted.amount, 0), 2)
+                       != 0
               ORDER BY e.create_date, e.id
                 """,
-                start=date_from,
-                stop=date_to + relativedelta(days=1),
-                tz=tz,
+                events=events,
+                tz=company.partner_id.tz or "UTC",
                 company=company.id,
                 users=tuple(users.ids),
+                basis=basis,
+                date_from=date_from,
             )
         )
         rows = self.env.cr.fetchall()
-        enrollments = Enrollment.sudo().browse([row[1] for row in rows])
-        enrollments.fetch(["intent_grade_id"])
+        Enrollment = self.env["training.enrollment"].sudo()
+        Enrollment.browse([row[1] for row in rows]).fetch(["intent_grade_id"])
         result = defaultdict(list)
-        for user_id, enrollment_id, share, amount in rows:
-            result[user_id].append((Enrollment.sudo().browse(enrollment_id), share, amount))
+        for user_id, enrollment_id, share, in_period, adjustment, rate_paid in rows:
+            result[user_id].append(
+                {
+                    "enrollment": Enrollment.browse(enrollment_id),
+                    "share": share,
+                    "in_period": in_period,
+                    "adjustment": adjustment,
+                    "rate_paid": rate_paid,
+                }
+            )
         return result
 
     def _get_targets(self, users, date_from, date_to, company):
@@ -235,6 +384,14 @@ class TrainingCommissionStatementLine(models.Model):
 
     statement_id = fields.Many2one(
         "training.commission.statement", required=True, index=True, ondelete="cascade"
+    )
+    kind = fields.Selection(
+        [("sale", "Sale"), ("clawback", "Clawback"), ("adjustment", "Adjustment")],
+        required=True,
+        default="sale",
+        help="Sale: counted in the period, at its tiers. Clawback: a refund or cancellation "
+        "of an earlier sale, at the rate paid on it. Adjustment: a change to a period "
+        "whose statement was confirmed, at the rate paid.",
     )
     currency_id = fields.Many2one(related="statement_id.currency_id")
     enrollment_id = fields.Many2one(

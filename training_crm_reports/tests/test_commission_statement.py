@@ -1,9 +1,13 @@
 from datetime import date, datetime
 from unittest.mock import patch
 
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -79,7 +83,9 @@ class TestCommissionStatement(TransactionCase):
                 }
             )
         if state != "enrolled":
-            enrollment.write({"state": state})
+            with freeze_time(when):
+                enrollment.write({"state": state})
+                self.env.flush_all()
         return enrollment
 
     def _generate(self, user=None):
@@ -172,3 +178,16 @@ class TestCommissionStatement(TransactionCase):
         )
         with self.assertRaises(AccessError):
             statements.with_user(self.users["aud"]).action_confirm()
+
+    def test_one_statement_per_consultant_and_period(self):
+        """Two supervisors generating the same month at once: the second one's
+        statements are refused by the database, not duplicated."""
+        statement = self._generate().filtered(lambda s: s.user_id == self.users["con"])
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.Statement.create(
+                {
+                    "user_id": statement.user_id.id,
+                    "date_from": statement.date_from,
+                    "date_to": statement.date_to,
+                }
+            )
