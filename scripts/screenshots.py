@@ -340,6 +340,15 @@ SHOTS = [
         "scroll": ".o_notebook .tab-pane.active .o_group",
     },
     {
+        "out": "docs/commission_statement.png",
+        "title": "a consultant's commission statement, as the supervisor",
+        "login": "zhaomin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm_reports.training_commission_statement_action/{id}",
+        "record": "training_crm_reports.demo_statement_wangfang",
+        "wait": ".o_form_view .o_field_one2many[name='line_ids'] .o_data_row",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",

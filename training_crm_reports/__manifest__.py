@@ -19,4 +19,5 @@
         "views/training_enrollment_credit_views.xml",
         "views/training_commission_statement_views.xml",
     ],
+    "demo": ["demo/training_commission_demo.xml"],
 }

@@ -191,3 +191,15 @@ class TestCommissionStatement(TransactionCase):
                     "date_to": statement.date_to,
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionDemo(TransactionCase):
+    def test_demo_school_has_this_months_statements(self):
+        """The demo school's consultants open a statement of this month: 王芳
+        beyond her target, so her last enrolments are paid at 7%."""
+        statement = self.env.ref("training_crm_reports.demo_statement_wangfang")
+        self.assertEqual(statement.state, "draft")
+        self.assertGreater(statement.attainment, 100)
+        self.assertIn("7%", statement.line_ids[-1].tier_detail)
+        self.assertAlmostEqual(statement.amount_total, sum(statement.line_ids.mapped("commission")))
