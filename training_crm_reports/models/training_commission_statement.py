@@ -300,13 +300,14 @@ class TrainingCommissionStatement(models.Model):
                     SELECT credited.user_id, credited.enrollment_id, credited.share,
                            SUM(events.amount) FILTER (WHERE events.day >= %(date_from)s)
                                * credited.share / 100 AS in_period,
-                           SUM(CASE WHEN EXISTS (
-                                   SELECT 1 FROM closed
-                                    WHERE closed.user_id = credited.user_id
-                                      AND events.day BETWEEN closed.date_from AND closed.date_to
-                               ) THEN events.amount END) * credited.share / 100 AS closed_amount
+                           SUM(events.amount) FILTER (WHERE closed.id IS NOT NULL)
+                               * credited.share / 100 AS closed_amount
                       FROM credited
                       JOIN events ON events.enrollment_id = credited.enrollment_id
+                      -- A user's statements are months, one per month: a day is
+                      -- in one of them at most.
+                 LEFT JOIN closed ON closed.user_id = credited.user_id
+                                 AND events.day BETWEEN closed.date_from AND closed.date_to
                   GROUP BY credited.user_id, credited.enrollment_id, credited.share
                 ),
                 counted AS (
