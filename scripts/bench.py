@@ -632,8 +632,9 @@ def profile_rows(profiler):
 
 def commissions_child(dbname, profile_path=None):
     """A supervisor generates last month's commission statements of every
-    consultant (training.commission.statement._generate), cold (a fresh
-    process, the ORM's caches cleared), then once more (regeneration
+    consultant (training.commission.statement._generate), on each basis of
+    the plan (confirmed enrolments, cash received): cold (the ORM's caches
+    cleared; the first run in a fresh process), then once more (regeneration
     replaces the drafts); rolled back at the end. `profile_path`: cProfile
     the first run into that file."""
     threading.current_thread().testing = True
@@ -644,61 +645,90 @@ def commissions_child(dbname, profile_path=None):
         date_from, date_to = (fields.Date.to_date(day) for day in month.split())
         supervisor = env["res.users"].search([("login", "=", "bench_manager")])
         consultants = env["res.users"].search([("login", "=like", "bench_consultant_%")])
+        tz = env.company.partner_id.tz or "UTC"
+        period = {"tz": tz, "date_from": date_from, "date_to": date_to}
         cr.execute(
             """SELECT count(*), count(*) FILTER (WHERE state = 'cancelled'),
-                      count(*) FILTER (WHERE intent_grade_id IS NOT NULL)
-                 FROM training_enrollment"""
+                      count(*) FILTER (WHERE c.enrollment_id IS NOT NULL)
+                 FROM training_enrollment e
+            LEFT JOIN (SELECT DISTINCT enrollment_id FROM training_enrollment_credit) c
+                   ON c.enrollment_id = e.id
+                WHERE (e.create_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                      BETWEEN %(date_from)s AND %(date_to)s""",
+            period,
         )
-        enrollments, cancelled, graded = cr.fetchone()
-        cr.execute("SELECT count(DISTINCT enrollment_id) FROM training_enrollment_credit")
-        split = cr.fetchone()[0]
+        enrollments, cancelled, split = cr.fetchone()
         cr.execute(
-            "SELECT count(*), count(DISTINCT enrollment_id) FROM training_enrollment_payment"
+            """SELECT count(*), count(DISTINCT enrollment_id) FROM training_enrollment_payment
+                WHERE date BETWEEN %(date_from)s AND %(date_to)s""",
+            period,
         )
         payments, paid = cr.fetchone()
+        cr.execute("SELECT count(*) FROM training_enrollment")
+        total = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM training_commission_statement WHERE state != 'draft'")
+        confirmed = cr.fetchone()[0]
+        plan = env["training.commission.plan"]._get_plan(env.company, date_from)
+        bases = [value for value, _label in plan._fields["basis"].selection]
         Statement = env["training.commission.statement"].with_user(supervisor)
         runs = {}
-        for run in ("first", "again"):
-            env.invalidate_all()
-            registry.clear_all_caches()
-            users = consultants.with_env(Statement.env)
-            profiler = cProfile.Profile() if profile_path and run == "first" else None
-            count, start = cr.sql_log_count, time.perf_counter()
-            if profiler:
-                profiler.enable()
-            statements = Statement._generate(users, date_from, date_to)
-            Statement.env.flush_all()
-            if profiler:
-                profiler.disable()
-            runs[run] = {
-                "seconds": round(time.perf_counter() - start, 2),
-                "queries": cr.sql_log_count - count,
-            }
-            if profiler:
-                profiler.dump_stats(profile_path)
-                runs[run]["profile"] = profile_rows(profiler)
-        cr.execute(
-            """SELECT count(DISTINCT s.id), count(l.id), COALESCE(SUM(l.commission), 0)
-                 FROM training_commission_statement s
-            LEFT JOIN training_commission_statement_line l ON l.statement_id = s.id
-                WHERE s.id IN %s""",
-            [tuple(statements.ids) or (0,)],
-        )
-        made, lines, commission = cr.fetchone()
+        for basis in bases:
+            plan.write({"basis": basis})
+            # Each basis starts from no draft (the other basis' are replaced untimed).
+            env["training.commission.statement"].search(
+                [("state", "=", "draft"), ("date_from", "=", date_from)]
+            ).unlink()
+            env.flush_all()
+            figures = runs[basis] = {}
+            for run in ("first", "again"):
+                env.invalidate_all()
+                registry.clear_all_caches()
+                users = consultants.with_env(Statement.env)
+                profile = profile_path and basis == bases[0] and run == "first"
+                profiler = cProfile.Profile() if profile else None
+                count, start = cr.sql_log_count, time.perf_counter()
+                if profiler:
+                    profiler.enable()
+                statements = Statement._generate(users, date_from, date_to)
+                Statement.env.flush_all()
+                if profiler:
+                    profiler.disable()
+                figures[run] = {
+                    "seconds": round(time.perf_counter() - start, 2),
+                    "queries": cr.sql_log_count - count,
+                }
+                if profiler:
+                    profiler.dump_stats(profile_path)
+                    figures[run]["profile"] = profile_rows(profiler)
+            cr.execute(
+                """SELECT kind, count(*) FROM training_commission_statement_line
+                    WHERE statement_id IN %s GROUP BY kind""",
+                [tuple(statements.ids) or (0,)],
+            )
+            kinds = dict(cr.fetchall())
+            cr.execute(
+                "SELECT COALESCE(SUM(amount_total), 0) FROM training_commission_statement"
+                " WHERE id IN %s",
+                [tuple(statements.ids) or (0,)],
+            )
+            figures.update(
+                statements=len(statements),
+                lines=sum(kinds.values()),
+                kinds=kinds,
+                commission=round(float(cr.fetchone()[0]), 2),
+            )
         cr.rollback()
     return {
         "month": month,
         "consultants": len(consultants),
         "enrollments": enrollments,
+        "enrollments_total": total,
+        "confirmed_before": confirmed,
         "cancelled": cancelled,
-        "graded": graded,
         "split": split,
         "paid": paid,
         "payments": payments,
-        "statements": made,
-        "lines": lines,
-        "commission": round(float(commission), 2),
-        **runs,
+        "bases": runs,
         "peak_rss_mb": round(rss_mb("VmHWM")),
     }
 
@@ -715,19 +745,34 @@ def run_commissions(config_file, dbname):
 
 
 def commission_lines(run):
-    """The statements' figures as a paragraph (and the profile, if any)."""
-    first, again = run["first"], run["again"]
+    """The statements' figures as a paragraph and a table (and the profile, if any)."""
     lines = [
-        f"Commission statements (addon only): {run['statements']:,} statements of "
+        f"Commission statements (addon only): a supervisor generates the statements of "
         f"{run['consultants']:,} consultants for {run['month'].replace(' ', ' to ')}, "
-        f"{run['lines']:,} lines over {run['enrollments']:,} enrolments "
-        f"({run['cancelled']:,} cancelled, {run['split']:,} with split credit, "
-        f"{run['paid']:,} with {run['payments']:,} payments received); generated in "
-        f"{first['seconds']:.1f} s, {first['queries']:,} queries (cold), generated again "
-        f"(replacing the drafts) in {again['seconds']:.1f} s, {again['queries']:,} queries; "
-        f"peak RSS {run['peak_rss_mb']} MB."
+        f"{run['enrollments']:,} enrolments sold that month ({run['cancelled']:,} cancelled, "
+        f"{run['split']:,} with split credit, {run['paid']:,} with {run['payments']:,} "
+        f"payments received in the month), {run['enrollments_total']:,} in all (the month "
+        f"before has {run['confirmed_before']:,} confirmed statements, clawed back and "
+        f"adjusted on). Cold: the ORM's caches cleared; again: regenerated, replacing the "
+        f"drafts. Peak RSS {run['peak_rss_mb']} MB.",
+        "",
+        "| basis | statements | lines (sale / clawback / adjustment) | cold s | cold queries "
+        "| again s | again queries |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    if first.get("profile"):
+    for basis, figures in run["bases"].items():
+        kinds = figures["kinds"]
+        lines.append(
+            f"| {basis} | {figures['statements']:,} | {figures['lines']:,} ("
+            + " / ".join(f"{kinds.get(kind, 0):,}" for kind in ("sale", "clawback", "adjustment"))
+            + f") | {figures['first']['seconds']:.1f} | {figures['first']['queries']:,} "
+            f"| {figures['again']['seconds']:.1f} | {figures['again']['queries']:,} |"
+        )
+    profile = next(
+        (f["first"]["profile"] for f in run["bases"].values() if f["first"].get("profile")),
+        None,
+    )
+    if profile:
         lines += [
             "",
             "| function (profile of the first run) | calls | own s | cumulative s |",
@@ -736,7 +781,7 @@ def commission_lines(run):
         lines += [
             f"| `{row['function']}` | {row['calls']:,} | {row['own_s']:.2f} "
             f"| {row['cumulative_s']:.2f} |"
-            for row in first["profile"]
+            for row in profile
         ]
     return lines
 
@@ -821,12 +866,12 @@ def targets(report):
             )
         )
     commissions = report.get("commissions")
-    if commissions:
+    for basis, figures in (commissions or {}).get("bases", {}).items():
         checks.append(
             (
-                f"commission statements, {commissions['consultants']:,} consultants over "
-                f"{commissions['enrollments']:,} enrolments: seconds",
-                commissions["first"]["seconds"],
+                f"commission statements ({basis}), {commissions['consultants']:,} consultants "
+                f"over {commissions['enrollments']:,} enrolments: seconds",
+                figures["first"]["seconds"],
                 TARGETS["commission_seconds"],
             )
         )
