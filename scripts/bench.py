@@ -638,6 +638,7 @@ def commissions_child(dbname, profile_path=None):
     replaces the drafts); rolled back at the end. `profile_path`: cProfile
     the first run into that file."""
     threading.current_thread().testing = True
+    load_before = os.getloadavg()[0]
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {"tz": bench_data.TZ})
@@ -730,6 +731,8 @@ def commissions_child(dbname, profile_path=None):
         "payments": payments,
         "bases": runs,
         "peak_rss_mb": round(rss_mb("VmHWM")),
+        # Other jobs share the machine: the load says how much they took.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
 
 
@@ -754,7 +757,8 @@ def commission_lines(run):
         f"payments received in the month), {run['enrollments_total']:,} in all (the month "
         f"before has {run['confirmed_before']:,} confirmed statements, clawed back and "
         f"adjusted on). Cold: the ORM's caches cleared; again: regenerated, replacing the "
-        f"drafts. Peak RSS {run['peak_rss_mb']} MB.",
+        f"drafts. Peak RSS {run['peak_rss_mb']} MB; load average "
+        f"{' then '.join(f'{load:g}' for load in run.get('load', []))} on {os.cpu_count()} CPUs.",
         "",
         "| basis | statements | lines (sale / clawback / adjustment) | cold s | cold queries "
         "| again s | again queries |",
