@@ -602,9 +602,9 @@ def value_grade_child(dbname):
     }
 
 
-def commission_db(prefix, consultants, enrollments):
+def commission_db(prefix, consultants, enrollments, history=0):
     size = f"{enrollments // 1000}k" if enrollments % 1000 == 0 else str(enrollments)
-    return f"{prefix}_{consultants}x{size}"
+    return f"{prefix}_{consultants}x{size}" + (f"_h{history}" if history else "")
 
 
 def profile_rows(profiler):
@@ -1005,13 +1005,19 @@ def generation_time(dbname):
 def bench_commissions(args, dbname):
     """make bench ONLY=commissions: the statements alone, on their own
     database, into a result file of their own (README.md keeps the full run's)."""
-    bench_data.ensure_commissions(args.config, dbname, args.consultants, args.enrollments)
+    bench_data.ensure_commissions(
+        args.config, dbname, args.consultants, args.enrollments, args.history
+    )
     registry = Registry(dbname)
     with registry.cursor() as cr:
         host = machine(cr)
     report = {
         "date": fields.Datetime.now().strftime("%Y-%m-%d %H:%M UTC"),
-        "size": {"consultants": args.consultants, "enrollments": args.enrollments},
+        "size": {
+            "consultants": args.consultants,
+            "enrollments": args.enrollments,
+            "history_months": args.history,
+        },
         "machine": host,
         "generation": {"commissions": generation_time(dbname)},
     }
@@ -1039,6 +1045,9 @@ def main():
     )
     parser.add_argument("--consultants", type=int, default=bench_data.CONSULTANTS)
     parser.add_argument("--enrollments", type=int, default=bench_data.COMMISSION_ENROLLMENTS)
+    parser.add_argument(
+        "--history", type=int, default=0, help="months of older enrolments (commissions)"
+    )
     parser.add_argument("--commissions-db", default="training_crm_bench_commissions")
     parser.add_argument("--readme", action="store_true", help="rewrite README.md from JSON")
     parser.add_argument("--cron-child", metavar="DB", help=argparse.SUPPRESS)
@@ -1065,7 +1074,9 @@ def main():
         print(json.dumps(child(args.cron_child)))
         return
     odoo.tools.config.parse_config(["-c", args.config, "--max-cron-threads=0", "--log-level=warn"])
-    commissions = commission_db(args.commissions_db, args.consultants, args.enrollments)
+    commissions = commission_db(
+        args.commissions_db, args.consultants, args.enrollments, args.history
+    )
     if args.only == "commissions":
         bench_commissions(args, commissions)
         return
@@ -1086,7 +1097,9 @@ def main():
         ):
             dbname = db_name(prefix, leads)
             bench_data.ensure(args.config, dbname, modules, leads, size_followups)
-    bench_data.ensure_commissions(args.config, commissions, args.consultants, args.enrollments)
+    bench_data.ensure_commissions(
+        args.config, commissions, args.consultants, args.enrollments, args.history
+    )
     for leads, _followups in sizes:
         pair = {
             "stock": Database(db_name(args.stock, leads)),

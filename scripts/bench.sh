@@ -3,7 +3,8 @@
 # stock crm + sale_crm vs training_crm on a school-chain data set (default
 # 200,000 leads), same server, same run, then last month's commission
 # statements of CONSULTANTS consultants (300) over ENROLMENTS enrolments
-# (50,000) on a database of their own; ONLY=commissions runs those alone. The
+# (50,000) on a database of their own (HISTORY=n adds n older months of as
+# many enrolments); ONLY=commissions runs those alone. The
 # databases are kept for the next run; BENCH_REGENERATE=1 rebuilds them,
 # BENCH_PROFILE=1 profiles the statements (.local/bench-commissions.prof) and
 # BENCH_README=1 writes the results into README.md.
@@ -15,5 +16,6 @@ args=(--leads "${BENCH_LEADS:-200000}")
 [ -z "${BENCH_ONLY:-}" ] || args+=(--only "$BENCH_ONLY")
 [ -z "${BENCH_CONSULTANTS:-}" ] || args+=(--consultants "$BENCH_CONSULTANTS")
 [ -z "${BENCH_ENROLMENTS:-}" ] || args+=(--enrollments "$BENCH_ENROLMENTS")
+[ -z "${BENCH_HISTORY:-}" ] || args+=(--history "$BENCH_HISTORY")
 TZ=UTC "$PY" scripts/bench.py "$ODOO_CONF" training_crm_bench_stock training_crm_bench_addon \
     "$LOCAL/bench.json" "${args[@]}"

@@ -948,7 +948,7 @@ MONEY_FIELDS = frozenset(
 )
 
 
-def commission_marker(consultants, enrollments, env):
+def commission_marker(consultants, enrollments, env, history=0):
     models = (
         "training.enrollment",
         "training.enrollment.credit",
@@ -971,19 +971,20 @@ def commission_marker(consultants, enrollments, env):
     schema = hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
     return (
         f"commissions v{COMMISSION_GENERATOR_VERSION} consultants={consultants} "
-        f"enrollments={enrollments} schema={schema}"
+        f"enrollments={enrollments} history={history} schema={schema}"
     )
 
 
-def ensure_commissions(config_file, dbname, consultants, enrollments, seed=42):
+def ensure_commissions(config_file, dbname, consultants, enrollments, history=0, seed=42):
     """The commission database (training_crm and training_crm_reports, no
-    leads), regenerated when stale, as `ensure` does."""
+    leads), regenerated when stale, as `ensure` does; `history`: months of
+    older enrolments."""
     prepare(
         config_file,
         dbname,
         ADDON_MODULES,
-        lambda env: commission_marker(consultants, enrollments, env),
-        lambda: CommissionGenerator(dbname, consultants, enrollments, seed).run(),
+        lambda env: commission_marker(consultants, enrollments, env, history),
+        lambda: CommissionGenerator(dbname, consultants, enrollments, seed, history).run(),
     )
 
 
@@ -998,10 +999,11 @@ class CommissionGenerator(Generator):
     month's statements through the ORM; students, enrolments, credit splits,
     invoices, payments and refunds with SQL."""
 
-    def __init__(self, dbname, consultants, enrollments, seed):
+    def __init__(self, dbname, consultants, enrollments, seed, history=0):
         super().__init__(dbname, 0, 0, seed)
         self.n_consultants = consultants
         self.n_enrollments = enrollments
+        self.history = history
 
     def run(self):
         registry = Registry(self.dbname)
@@ -1039,9 +1041,17 @@ class CommissionGenerator(Generator):
                 f"  the month before's statements confirmed in {time.perf_counter() - step:.0f} s",
                 flush=True,
             )
+            if self.history:
+                step = time.perf_counter()
+                self.write_history()
+                print(
+                    f"  {self.history} months of history in {time.perf_counter() - step:.0f} s",
+                    flush=True,
+                )
             self.check_commission_sample()
             env["ir.config_parameter"].set_param(
-                MARKER, commission_marker(self.n_consultants, self.n_enrollments, env)
+                MARKER,
+                commission_marker(self.n_consultants, self.n_enrollments, env, self.history),
             )
             cr.commit()
 
@@ -1461,6 +1471,39 @@ class CommissionGenerator(Generator):
             ]
         self.env["training.enrollment.credit"].with_user(self.manager).create(vals_list)
         self.late_split_count = len(vals_list) // 2
+
+    def write_history(self):
+        """`history` months before the month before, each a copy of the
+        benched month's enrolments (not cancelled) sold that many months
+        earlier, with no split, payment or statement: what a school's
+        past adds to the enrolments statements read (SQL)."""
+        self.cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'training_enrollment' AND column_name != 'id'"
+        )
+        columns = SQL(", ").join(SQL.identifier(row[0]) for row in self.cr.fetchall())
+        ids = [e["id"] for e in self.current if e["state"] != "cancelled"]
+        for months in range(2, self.history + 2):
+            self.cr.execute(
+                SQL(
+                    """INSERT INTO training_enrollment (%(columns)s)
+                       SELECT %(columns)s FROM training_enrollment WHERE id = ANY(%(ids)s)
+                    RETURNING id""",
+                    columns=columns,
+                    ids=ids,
+                )
+            )
+            copies = [row[0] for row in self.cr.fetchall()]
+            # The same hour, `months` months earlier.
+            self.cr.execute(
+                """UPDATE training_enrollment
+                      SET create_date = create_date - %s * interval '1 month',
+                          write_date = create_date - %s * interval '1 month'
+                    WHERE id = ANY(%s)""",
+                [months, months, copies],
+            )
+        self.type_enrollments()
+        self.cr.execute("ANALYZE training_enrollment")
 
     def check_commission_sample(self, size=200):
         """The stored computed fields of a sample of enrolments (not their
