@@ -14,10 +14,12 @@ of 5 runs (after one warm-up) and as a ratio. Every run is rolled back.
 """
 
 import argparse
+import cProfile
 import inspect
 import json
 import os
 import platform
+import pstats
 import re
 import statistics
 import subprocess
@@ -55,7 +57,9 @@ TARGETS = {
     "enrollment_cron_seconds": 60,
     "care_cron_seconds": 60,
     "value_grades_seconds": 60,
+    "commission_seconds": 30,
 }
+PROFILE_ROWS = 25  # functions listed when BENCH_PROFILE=1 profiles the statements
 
 
 def db_name(prefix, leads):
@@ -598,6 +602,194 @@ def value_grade_child(dbname):
     }
 
 
+def commission_db(prefix, consultants, enrollments, history=0):
+    size = f"{enrollments // 1000}k" if enrollments % 1000 == 0 else str(enrollments)
+    return f"{prefix}_{consultants}x{size}" + (f"_h{history}" if history else "")
+
+
+def profile_rows(profiler):
+    """The functions that took the most time of their own, with what they
+    and their callees took: where the statements' time goes."""
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (path, line, name), (_cc, calls, own, cumulative, _callers) in stats.stats.items():
+        where = path
+        for marker in ("/odoo/addons/", "/odoo/", str(ROOT) + "/"):
+            if marker in path:
+                where = path.split(marker, 1)[1]
+                break
+        rows.append(
+            {
+                "function": f"{where}:{line}({name})",
+                "calls": calls,
+                "own_s": round(own, 3),
+                "cumulative_s": round(cumulative, 3),
+            }
+        )
+    rows.sort(key=lambda row: row["own_s"], reverse=True)
+    return rows[:PROFILE_ROWS]
+
+
+def commissions_child(dbname, profile_path=None):
+    """A supervisor generates last month's commission statements of every
+    consultant (training.commission.statement._generate), on each basis of
+    the plan (confirmed enrolments, cash received): cold (the ORM's caches
+    cleared; the first run in a fresh process), then once more (regeneration
+    replaces the drafts); rolled back at the end. `profile_path`: cProfile
+    the first run into that file."""
+    threading.current_thread().testing = True
+    load_before = os.getloadavg()[0]
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {"tz": bench_data.TZ})
+        month = env["ir.config_parameter"].get_param(bench_data.COMMISSION_MONTH)
+        date_from, date_to = (fields.Date.to_date(day) for day in month.split())
+        supervisor = env["res.users"].search([("login", "=", "bench_manager")])
+        consultants = env["res.users"].search([("login", "=like", "bench_consultant_%")])
+        tz = env.company.partner_id.tz or "UTC"
+        period = {"tz": tz, "date_from": date_from, "date_to": date_to}
+        cr.execute(
+            """SELECT count(*), count(*) FILTER (WHERE state = 'cancelled'),
+                      count(*) FILTER (WHERE c.enrollment_id IS NOT NULL)
+                 FROM training_enrollment e
+            LEFT JOIN (SELECT DISTINCT enrollment_id FROM training_enrollment_credit) c
+                   ON c.enrollment_id = e.id
+                WHERE (e.create_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                      BETWEEN %(date_from)s AND %(date_to)s""",
+            period,
+        )
+        enrollments, cancelled, split = cr.fetchone()
+        cr.execute(
+            """SELECT count(*), count(DISTINCT enrollment_id) FROM training_enrollment_payment
+                WHERE date BETWEEN %(date_from)s AND %(date_to)s""",
+            period,
+        )
+        payments, paid = cr.fetchone()
+        cr.execute("SELECT count(*) FROM training_enrollment")
+        total = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM training_commission_statement WHERE state != 'draft'")
+        confirmed = cr.fetchone()[0]
+        plan = env["training.commission.plan"]._get_plan(env.company, date_from)
+        bases = [value for value, _label in plan._fields["basis"].selection]
+        Statement = env["training.commission.statement"].with_user(supervisor)
+        runs = {}
+        for basis in bases:
+            plan.write({"basis": basis})
+            # Each basis starts from no draft (the other basis' are replaced untimed).
+            env["training.commission.statement"].search(
+                [("state", "=", "draft"), ("date_from", "=", date_from)]
+            ).unlink()
+            env.flush_all()
+            figures = runs[basis] = {}
+            for run in ("first", "again"):
+                env.invalidate_all()
+                registry.clear_all_caches()
+                users = consultants.with_env(Statement.env)
+                profile = profile_path and basis == bases[0] and run == "first"
+                profiler = cProfile.Profile() if profile else None
+                count, start = cr.sql_log_count, time.perf_counter()
+                if profiler:
+                    profiler.enable()
+                statements = Statement._generate(users, date_from, date_to)
+                Statement.env.flush_all()
+                if profiler:
+                    profiler.disable()
+                figures[run] = {
+                    "seconds": round(time.perf_counter() - start, 2),
+                    "queries": cr.sql_log_count - count,
+                }
+                if profiler:
+                    profiler.dump_stats(profile_path)
+                    figures[run]["profile"] = profile_rows(profiler)
+            cr.execute(
+                """SELECT kind, count(*) FROM training_commission_statement_line
+                    WHERE statement_id IN %s GROUP BY kind""",
+                [tuple(statements.ids) or (0,)],
+            )
+            kinds = dict(cr.fetchall())
+            cr.execute(
+                "SELECT COALESCE(SUM(amount_total), 0) FROM training_commission_statement"
+                " WHERE id IN %s",
+                [tuple(statements.ids) or (0,)],
+            )
+            figures.update(
+                statements=len(statements),
+                lines=sum(kinds.values()),
+                kinds=kinds,
+                commission=round(float(cr.fetchone()[0]), 2),
+            )
+        cr.rollback()
+    return {
+        "month": month,
+        "consultants": len(consultants),
+        "enrollments": enrollments,
+        "enrollments_total": total,
+        "confirmed_before": confirmed,
+        "cancelled": cancelled,
+        "split": split,
+        "paid": paid,
+        "payments": payments,
+        "bases": runs,
+        "peak_rss_mb": round(rss_mb("VmHWM")),
+        # Other jobs share the machine: the load says how much they took.
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+    }
+
+
+def run_commissions(config_file, dbname):
+    """The statements in a process of their own (a cold start, its own peak memory)."""
+    args = [sys.executable, __file__, "--commissions-child", dbname, config_file]
+    if os.environ.get("BENCH_PROFILE"):
+        args += ["--profile", str(ROOT / ".local" / "bench-commissions.prof")]
+    output = subprocess.run(
+        args, check=True, capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def commission_lines(run):
+    """The statements' figures as a paragraph and a table (and the profile, if any)."""
+    lines = [
+        f"Commission statements (addon only): a supervisor generates the statements of "
+        f"{run['consultants']:,} consultants for {run['month'].replace(' ', ' to ')}, "
+        f"{run['enrollments']:,} enrolments sold that month ({run['cancelled']:,} cancelled, "
+        f"{run['split']:,} with split credit, {run['paid']:,} with {run['payments']:,} "
+        f"payments received in the month), {run['enrollments_total']:,} in all (the month "
+        f"before has {run['confirmed_before']:,} confirmed statements, clawed back and "
+        f"adjusted on). Cold: the ORM's caches cleared; again: regenerated, replacing the "
+        f"drafts. Peak RSS {run['peak_rss_mb']} MB; load average "
+        f"{' then '.join(f'{load:g}' for load in run.get('load', []))} on {os.cpu_count()} CPUs.",
+        "",
+        "| basis | statements | lines (sale / clawback / adjustment) | cold s | cold queries "
+        "| again s | again queries |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for basis, figures in run["bases"].items():
+        kinds = figures["kinds"]
+        lines.append(
+            f"| {basis} | {figures['statements']:,} | {figures['lines']:,} ("
+            + " / ".join(f"{kinds.get(kind, 0):,}" for kind in ("sale", "clawback", "adjustment"))
+            + f") | {figures['first']['seconds']:.1f} | {figures['first']['queries']:,} "
+            f"| {figures['again']['seconds']:.1f} | {figures['again']['queries']:,} |"
+        )
+    profile = next(
+        (f["first"]["profile"] for f in run["bases"].values() if f["first"].get("profile")),
+        None,
+    )
+    if profile:
+        lines += [
+            "",
+            "| function (profile of the first run) | calls | own s | cumulative s |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| `{row['function']}` | {row['calls']:,} | {row['own_s']:.2f} "
+            f"| {row['cumulative_s']:.2f} |"
+            for row in profile
+        ]
+    return lines
+
+
 def run_cron(config_file, dbname, kind="protection"):
     output = subprocess.run(
         [sys.executable, __file__, "--cron-child", dbname, config_file, "--cron-kind", kind],
@@ -627,14 +819,14 @@ def machine(cr):
 def targets(report):
     """The project's stated targets: shown as PASS/FAIL, never failing the run."""
     checks = []
-    for row in report["scenarios"]:
+    for row in report.get("scenarios", []):
         if (
             "ratio" in row
             and not row["name"].startswith(f"import {IMPORT_ROWS:,} leads at {SMALL:,}")
             and not row["name"].startswith("confirm an order")
         ):
             checks.append((f"{row['name']}: time ratio", row["ratio"], TARGETS["ratio"]))
-    imports = [row for row in report["scenarios"] if row["name"].startswith("import")]
+    imports = [row for row in report.get("scenarios", []) if row["name"].startswith("import")]
     if len(imports) == 2:
         growth = round(imports[1]["addon"]["seconds"] / imports[0]["addon"]["seconds"], 2)
         checks.append(("addon import: largest size / 10k", growth, TARGETS["import_growth"]))
@@ -677,6 +869,16 @@ def targets(report):
                 TARGETS["value_grades_seconds"],
             )
         )
+    commissions = report.get("commissions")
+    for basis, figures in (commissions or {}).get("bases", {}).items():
+        checks.append(
+            (
+                f"commission statements ({basis}), {commissions['consultants']:,} consultants "
+                f"over {commissions['enrollments']:,} enrolments: seconds",
+                figures["first"]["seconds"],
+                TARGETS["commission_seconds"],
+            )
+        )
     return [
         {"target": name, "value": value, "limit": limit, "pass": value <= limit}
         for name, value, limit in checks
@@ -685,17 +887,19 @@ def targets(report):
 
 def table(report):
     """The results as a Markdown table, for the terminal and README.md alike."""
-    lines = [
-        "| scenario | stock queries | addon queries | stock s | addon s | ratio |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in report["scenarios"]:
-        stock, addon = row["stock"], row["addon"]
-        lines.append(
-            f"| {row['name']} | {stock['queries']:,} | {addon['queries']:,} "
-            f"| {stock['seconds']:.3f} | {addon['seconds']:.3f} | {row['ratio']:.2f} |"
-        )
-    lines.append("")
+    lines = []
+    if report.get("scenarios"):
+        lines += [
+            "| scenario | stock queries | addon queries | stock s | addon s | ratio |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in report["scenarios"]:
+            stock, addon = row["stock"], row["addon"]
+            lines.append(
+                f"| {row['name']} | {stock['queries']:,} | {addon['queries']:,} "
+                f"| {stock['seconds']:.3f} | {addon['seconds']:.3f} | {row['ratio']:.2f} |"
+            )
+        lines.append("")
     cron = report.get("cron")
     if cron:
         lines.append(
@@ -751,6 +955,9 @@ def table(report):
             f"{run['peak_rss_mb']} MB ({run['rss_before_mb']} MB before the first call)."
         )
         lines.append("")
+    if report.get("commissions"):
+        lines += commission_lines(report["commissions"])
+        lines.append("")
     lines.append("| target | value | limit | |")
     lines.append("|---|---:|---:|---|")
     for check in report["targets"]:
@@ -762,6 +969,13 @@ def table(report):
 def describe(report):
     size, host = report["size"], report["machine"]
     generated = "; ".join(f"{db}: {took}" for db, took in report.get("generation", {}).items())
+    if "leads" not in size:  # make bench ONLY=commissions
+        return (
+            f"Run on {report['date']}: commission statements only, {size['consultants']:,} "
+            f"consultants, {size['enrollments']:,} enrolments in a month; {host['nproc']} CPUs "
+            f"({host['cpu']}), {host['ram_gb']} GB RAM, PostgreSQL {host['postgresql']}. "
+            f"Data set generation: {generated}."
+        )
     return (
         f"Run on {report['date']}: {size['leads']:,} leads and {size['followups']:,} "
         f"follow-ups (import also at {SMALL:,} leads); {host['nproc']} CPUs ({host['cpu']}), "
@@ -782,6 +996,42 @@ def write_readme(report, readme=ROOT / "README.md"):
     print(f"{readme}: Performance section updated", flush=True)
 
 
+def generation_time(dbname):
+    with Registry(dbname).cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        return env["ir.config_parameter"].get_param(bench_data.TIMING)
+
+
+def bench_commissions(args, dbname):
+    """make bench ONLY=commissions: the statements alone, on their own
+    database, into a result file of their own (README.md keeps the full run's)."""
+    bench_data.ensure_commissions(
+        args.config, dbname, args.consultants, args.enrollments, args.history
+    )
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        host = machine(cr)
+    report = {
+        "date": fields.Datetime.now().strftime("%Y-%m-%d %H:%M UTC"),
+        "size": {
+            "consultants": args.consultants,
+            "enrollments": args.enrollments,
+            "history_months": args.history,
+        },
+        "machine": host,
+        "generation": {"commissions": generation_time(dbname)},
+    }
+    print("commission statements …", flush=True)
+    report["commissions"] = run_commissions(args.config, dbname)
+    report["targets"] = targets(report)
+    print(describe(report))
+    print(table(report))
+    path = Path(args.json).with_name("bench-commissions.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"results in {path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("config", nargs="?")
@@ -790,12 +1040,27 @@ def main():
     parser.add_argument("json", nargs="?", default=str(ROOT / ".local" / "bench.json"))
     parser.add_argument("--leads", type=int, default=200_000)
     parser.add_argument("--followups", type=int)
+    parser.add_argument(
+        "--only", choices=["commissions"], help="one section alone, without the lead data set"
+    )
+    parser.add_argument("--consultants", type=int, default=bench_data.CONSULTANTS)
+    parser.add_argument("--enrollments", type=int, default=bench_data.COMMISSION_ENROLLMENTS)
+    parser.add_argument(
+        "--history", type=int, default=0, help="months of older enrolments (commissions)"
+    )
+    parser.add_argument("--commissions-db", default="training_crm_bench_commissions")
     parser.add_argument("--readme", action="store_true", help="rewrite README.md from JSON")
     parser.add_argument("--cron-child", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--cron-kind", default="protection", help=argparse.SUPPRESS)
+    parser.add_argument("--commissions-child", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.readme:  # bench.py --readme [JSON]
         write_readme(json.loads(Path(args.config or args.json).read_text()))
+        return
+    if args.commissions_child:  # bench.py --commissions-child DB CONFIG [--profile FILE]
+        odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+        print(json.dumps(commissions_child(args.commissions_child, args.profile)))
         return
     if args.cron_child:  # bench.py --cron-child DB CONFIG
         odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
@@ -809,6 +1074,12 @@ def main():
         print(json.dumps(child(args.cron_child)))
         return
     odoo.tools.config.parse_config(["-c", args.config, "--max-cron-threads=0", "--log-level=warn"])
+    commissions = commission_db(
+        args.commissions_db, args.consultants, args.enrollments, args.history
+    )
+    if args.only == "commissions":
+        bench_commissions(args, commissions)
+        return
     followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
     sizes = [(args.leads, followups)]
     if args.leads != SMALL:
@@ -826,6 +1097,9 @@ def main():
         ):
             dbname = db_name(prefix, leads)
             bench_data.ensure(args.config, dbname, modules, leads, size_followups)
+    bench_data.ensure_commissions(
+        args.config, commissions, args.consultants, args.enrollments, args.history
+    )
     for leads, _followups in sizes:
         pair = {
             "stock": Database(db_name(args.stock, leads)),
@@ -869,6 +1143,9 @@ def main():
     report["value_grades"] = run_cron(
         args.config, db_name(args.addon, args.leads), kind="value_grades"
     )
+    report["generation"]["commissions"] = generation_time(commissions)
+    print("commission statements …", flush=True)
+    report["commissions"] = run_commissions(args.config, commissions)
     report["targets"] = targets(report)
     print(describe(report))
     print(table(report))

@@ -23,9 +23,10 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import demo_school
+import pytz
 
 import odoo
 from odoo import Command, api, fields
@@ -131,13 +132,25 @@ def install(config_file, dbname, modules):
 
 def ensure(config_file, dbname, modules, leads, followups, seed=42):
     """Return the database ready for the bench, regenerating it when stale."""
+    prepare(
+        config_file,
+        dbname,
+        modules,
+        lambda env: marker(leads, followups, schema_hash(env)),
+        lambda: Generator(dbname, leads, followups, seed).run(),
+    )
+
+
+def prepare(config_file, dbname, modules, wanted_marker, generate):
+    """Keep the database if its MARKER is `wanted_marker(env)`, else (re)create
+    it: install `modules` for a Chinese company, then `generate()` its data."""
     assert dbname.startswith("training_crm_bench"), dbname
     if dbname in odoo.service.db.list_dbs(True):
         registry = Registry(dbname)
         with registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             current = env["ir.config_parameter"].get_param(MARKER)
-            wanted = marker(leads, followups, schema_hash(env))
+            wanted = wanted_marker(env)
         if current == wanted and not os.environ.get("BENCH_REGENERATE"):
             print(f"{dbname}: reusing data set ({current})", flush=True)
             return
@@ -156,7 +169,7 @@ def ensure(config_file, dbname, modules, leads, followups, seed=42):
     Registry.delete(dbname)
     install(config_file, dbname, modules)
     installed = time.perf_counter()
-    Generator(dbname, leads, followups, seed).run()
+    generate()
     took = f"install {installed - start:.0f} s + data {time.perf_counter() - installed:.0f} s"
     print(f"{dbname}: {took}", flush=True)
     with Registry(dbname).cursor() as cr:
@@ -188,6 +201,8 @@ def weighted(rng, weights):
 
 class Generator:
     """One database's data set; the same seed gives the same leads in both."""
+
+    n_consultants = CONSULTANTS
 
     def __init__(self, dbname, leads, followups, seed):
         self.dbname = dbname
@@ -278,10 +293,10 @@ class Generator:
                     "tz": TZ,
                     "groups_id": [Command.set([internal.id, group.id])],
                 }
-                for k in range(CONSULTANTS)
+                for k in range(self.n_consultants)
             ]
         )
-        per_team = CONSULTANTS // TEAMS
+        per_team = -(-self.n_consultants // TEAMS)  # the last teams may be smaller
         self.teams = env["crm.team"].create(
             [
                 {
@@ -855,16 +870,20 @@ def check_sample(env, rng, size=200):
     check_records(env, samples)
 
 
-def check_records(env, samples):
+def check_records(env, samples, unchecked=frozenset()):
     """Recompute the stored computed fields of each recordset of `samples`
-    with the ORM; raise on any difference."""
+    with the ORM (but `unchecked` ones, (model, field) pairs); raise on any
+    difference."""
     errors = defaultdict(list)
     for records in samples:
         model = records._name
         names = [
             name
             for name, field in records._fields.items()
-            if field.store and field.compute and (model, name) not in UNCHECKED
+            if field.store
+            and field.compute
+            and (model, name) not in UNCHECKED
+            and (model, name) not in unchecked
         ]
         env.invalidate_all()
         stored = {name: [record[name] for record in records] for name in names}
@@ -885,3 +904,624 @@ def check_records(env, samples):
                 for (model, name), cases in errors.items()
             )
         )
+
+
+# ------------------------------------------------------------
+# Commission statements: a database of their own (no leads)
+# ------------------------------------------------------------
+
+COMMISSION_GENERATOR_VERSION = 2
+COMMISSION_MONTH = "training_crm_bench.commission_month"
+COMMISSION_ENROLLMENTS = 50_000
+# The month before has PREVIOUS_SHARE as many enrolments, its statements are
+# confirmed; PREVIOUS_CANCELLED of them are cancelled in the benched month
+# (clawbacks) and LATE_SPLIT_SHARE get a credit split after the confirmation
+# (adjustments).
+PREVIOUS_SHARE = 0.1
+PREVIOUS_CANCELLED = 0.05
+LATE_SPLIT_SHARE = 0.01
+SPLIT_SHARE = 0.02  # 分单: credit split between the consultant and a colleague
+PAID_SHARE = 0.20  # cash received in the month, in one or two payments
+AMOUNTS = (2800.0, 3600.0, 4800.0, 6000.0, 8800.0, 12000.0, 16800.0, 20000.0)
+# The plan in force: attainment tiers (from %, rate %), marginal, and a bonus
+# on enrolments won at grades S and A (seed 000: A-class conversions pay more).
+TIERS = ((0.0, 3.0), (80.0, 5.0), (100.0, 7.0))
+GRADE_BONUS = {"s": 2.0, "a": 1.0}
+# Columns of training_enrollment the generator leaves empty, and why: any
+# other column it does not write fails the generation (a new stored field).
+ENROLLMENT_EMPTY = {
+    "sale_line_id": "entered directly, not from a sales order",
+    "sale_order_id": "related to sale_line_id",
+    "lead_id": "no leads in this database",
+    "renewal_of_id": "set with enrollment_type, in SQL, afterwards",
+    "enrollment_type": "set in SQL afterwards, as the ORM computes it",
+    "suspend_date": "not suspended",
+    "survey_planned_date": "no survey planned",
+    "training_value_grade": "the families have no value grade (the action did not run)",
+}
+# The enrolments' money columns follow their invoices and payments, which are
+# header-only moves (see write_payments): the ORM, reading invoice lines,
+# would find none.
+MONEY_FIELDS = frozenset(
+    ("training.enrollment", name)
+    for name in ("amount_invoiced", "amount_refunded", "amount_paid", "amount_due")
+)
+
+
+def commission_marker(consultants, enrollments, env, history=0):
+    models = (
+        "training.enrollment",
+        "training.enrollment.credit",
+        "training.enrollment.payment",
+        "training.enrollment.refund",
+        "training.sales.target",
+        "training.commission.plan",
+        "training.commission.plan.tier",
+        "training.commission.plan.grade",
+        "training.commission.statement",
+        "training.commission.statement.line",
+    )
+    names = sorted(
+        f"{model}.{name}"
+        for model in models
+        if model in env
+        for name, field in env[model]._fields.items()
+        if field.store and field.column_type
+    )
+    schema = hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
+    return (
+        f"commissions v{COMMISSION_GENERATOR_VERSION} consultants={consultants} "
+        f"enrollments={enrollments} history={history} schema={schema}"
+    )
+
+
+def ensure_commissions(config_file, dbname, consultants, enrollments, history=0, seed=42):
+    """The commission database (training_crm and training_crm_reports, no
+    leads), regenerated when stale, as `ensure` does; `history`: months of
+    older enrolments."""
+    prepare(
+        config_file,
+        dbname,
+        ADDON_MODULES,
+        lambda env: commission_marker(consultants, enrollments, env, history),
+        lambda: CommissionGenerator(dbname, consultants, enrollments, seed, history).run(),
+    )
+
+
+class CommissionGenerator(Generator):
+    """A month of enrolments (last month, in the school's time zone) spread
+    over the consultants, with what statements are computed from: a plan in
+    force with tiers and grade bonuses, a month's target per consultant,
+    split credits, cancellations, refunds and cash received; and the month
+    before, smaller, with confirmed statements, some of whose enrolments are
+    cancelled or split in the benched month (clawbacks, adjustments).
+    Consultants, teams, courses, classes, the plan, targets and the previous
+    month's statements through the ORM; students, enrolments, credit splits,
+    invoices, payments and refunds with SQL."""
+
+    def __init__(self, dbname, consultants, enrollments, seed, history=0):
+        super().__init__(dbname, 0, 0, seed)
+        self.n_consultants = consultants
+        self.n_enrollments = enrollments
+        self.history = history
+
+    def run(self):
+        registry = Registry(self.dbname)
+        with registry.cursor() as cr:
+            self.cr = cr
+            self.env = env = api.Environment(cr, api.SUPERUSER_ID, {"tz": TZ})
+            self.addon = True
+            self.now = fields.Datetime.now().replace(microsecond=0)
+            self.rng = random.Random(self.seed + 3)
+            step = time.perf_counter()
+            self.create_people()
+            self.set_months()
+            print(
+                f"  {self.n_consultants} consultants in {time.perf_counter() - step:.0f} s",
+                flush=True,
+            )
+            step = time.perf_counter()
+            self.write_enrollments()
+            self.write_credits()
+            self.write_payments()
+            self.reset_commission_sequences()
+            env.invalidate_all()
+            print(
+                f"  {len(self.enrollments):,} enrolments ({self.n_enrollments:,} last month), "
+                f"{self.credit_count:,} split, {self.payment_count:,} payments, "
+                f"{self.refund_count:,} refunds in {time.perf_counter() - step:.0f} s",
+                flush=True,
+            )
+            step = time.perf_counter()
+            self.create_plan_and_targets()
+            self.confirm_previous_month()
+            self.split_late()
+            env.flush_all()
+            print(
+                f"  the month before's statements confirmed in {time.perf_counter() - step:.0f} s",
+                flush=True,
+            )
+            if self.history:
+                step = time.perf_counter()
+                self.write_history()
+                print(
+                    f"  {self.history} months of history in {time.perf_counter() - step:.0f} s",
+                    flush=True,
+                )
+            self.check_commission_sample()
+            env["ir.config_parameter"].set_param(
+                MARKER,
+                commission_marker(self.n_consultants, self.n_enrollments, env, self.history),
+            )
+            cr.commit()
+
+    def set_months(self):
+        """Last month and the one before, by the school's calendar (the
+        company's time zone)."""
+        self.tz = pytz.timezone(self.env.company.partner_id.tz or "UTC")
+        today = pytz.utc.localize(self.now).astimezone(self.tz).date()
+        self.date_to = today.replace(day=1) - timedelta(days=1)
+        self.date_from = self.date_to.replace(day=1)
+        self.previous_to = self.date_from - timedelta(days=1)
+        self.previous_from = self.previous_to.replace(day=1)
+        self.env["ir.config_parameter"].set_param(
+            COMMISSION_MONTH, f"{self.date_from} {self.date_to}"
+        )
+
+    def utc(self, day, seconds):
+        """A naive UTC datetime, `seconds` into the school's local `day`."""
+        local = self.tz.localize(datetime.combine(day, datetime.min.time()))
+        return (local + timedelta(seconds=seconds)).astimezone(pytz.utc).replace(tzinfo=None)
+
+    def local_day(self, date):
+        return pytz.utc.localize(date).astimezone(self.tz).date()
+
+    def write_enrollments(self):
+        """Students (SQL), courses and classes (ORM), then both months'
+        enrolments with COPY."""
+        rng, cr = self.rng, self.cr
+        env = self.env(context=dict(self.env.context, tracking_disable=True))
+        courses = env["training.course"].create(
+            [
+                {
+                    "name": f"{name} (bench)",
+                    "teaching_mode": "face_to_face",
+                    "lesson_hours": 48,
+                    "list_price": 6000,
+                }
+                for name in COURSES
+            ]
+        )
+        classes = env["training.class"].create(
+            [
+                {
+                    "name": f"{course.name} {k + 1:02d}",
+                    "course_id": course.id,
+                    "date_start": (start := self.date_from + timedelta(days=rng.randint(-30, 60))),
+                    "date_end": start + timedelta(days=rng.randint(60, 150)),
+                }
+                for course in courses
+                for k in range(CLASSES_PER_COURSE)
+            ]
+        )
+        env.flush_all()
+        self.classes = [(c.id, c.course_id.id, c.date_start, c.date_end) for c in classes]
+        n_previous = round(self.n_enrollments * PREVIOUS_SHARE)
+        n_students = max((self.n_enrollments + n_previous) * 2 // 3, 1)
+        cr.execute(
+            """INSERT INTO res_partner (name, complete_name, active, type, is_company,
+                                        partner_share, autopost_bills, create_date, write_date)
+               SELECT '学员 ' || n, '学员 ' || n, TRUE, 'contact', FALSE, TRUE, 'ask',
+                      now(), now()
+                 FROM generate_series(1, %s) AS n
+            RETURNING id""",
+            [n_students],
+        )
+        self.students = sorted(row[0] for row in cr.fetchall())
+        cr.execute(
+            "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
+            [self.students],
+        )
+        self.currency_id = env.company.currency_id.id
+        self.consultants = [member for members in self.members for member in members]
+        self.team_of = {
+            member: self.teams[t].id for t, ms in enumerate(self.members) for member in ms
+        }
+        # Some consultants sell three times as much as others.
+        self.weights = [rng.uniform(1, 3) for _user in self.consultants]
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM training_enrollment")
+        self.next_id = cr.fetchone()[0] + 1
+        # The month before: its cancellations fall in the benched month.
+        self.previous = self.make_enrollments(
+            self.previous_from, self.previous_to, n_previous, PREVIOUS_CANCELLED, self.date_from
+        )
+        self.current = self.make_enrollments(
+            self.date_from, self.date_to, self.n_enrollments, CANCELLED_SHARE
+        )
+        self.enrollments = self.previous + self.current
+        self.pay_enrollments()
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'training_enrollment'"
+        )
+        columns = sorted(self.enrollments[0])
+        missing = {row[0] for row in cr.fetchall()} - set(columns) - set(ENROLLMENT_EMPTY)
+        assert not missing, f"training_enrollment columns the generator ignores: {missing}"
+        rows = [[enrollment[name] for name in columns] for enrollment in self.enrollments]
+        copy_rows(cr, "training_enrollment", columns, rows)
+        self.type_enrollments()
+        # The students' lifecycle: studying while one of their enrolments is, else enrolled.
+        cr.execute(
+            """UPDATE res_partner p
+                  SET training_lifecycle = CASE WHEN s.studying THEN 'studying' ELSE 'enrolled' END
+                 FROM (SELECT partner_id, bool_or(state = 'studying') AS studying
+                         FROM training_enrollment WHERE state IN ('enrolled', 'studying')
+                        GROUP BY partner_id) s
+                WHERE p.id = s.partner_id"""
+        )
+
+    def make_enrollments(self, date_from, date_to, count, cancelled_share, cancel_from=None):
+        """`count` enrolments sold from `date_from` to `date_to`: every
+        consultant sells, some more than others; amounts vary, grades at
+        winning as the leads' (GRADES); `cancelled_share` of them cancelled
+        (refunded) within ten days, or from `cancel_from` on if given."""
+        rng = self.rng
+        today = self.local_day(self.now)
+        days = (date_to - date_from).days + 1
+        enrollments = []
+        for _k in range(count):
+            class_id, course_id, start, end = rng.choice(self.classes)
+            user = rng.choices(self.consultants, self.weights)[0]
+            student = rng.choice(self.students)
+            day = date_from + timedelta(days=rng.randrange(days))
+            created = self.utc(day, rng.randint(8 * 3600, 21 * 3600))
+            cancelled = rng.random() < cancelled_share
+            state = "cancelled" if cancelled else "studying" if start <= today else "enrolled"
+            written, cancel_date = created, None
+            if cancelled:
+                cancel_date = (cancel_from or day) + timedelta(days=rng.randint(1, 10))
+                cancel_date = min(cancel_date, today)
+                written = self.utc(cancel_date, 12 * 3600)
+            enrollments.append(
+                {
+                    "id": self.next_id,
+                    "partner_id": student,
+                    "payer_id": student,
+                    "course_id": course_id,
+                    "class_id": class_id,
+                    "hours": 48.0,
+                    "hours_consumed": 0.0,
+                    "hours_remaining": 48.0,
+                    "currency_id": self.currency_id,
+                    "amount": rng.choice(AMOUNTS),
+                    "start_date": start,
+                    "end_date": end,
+                    "state": state,
+                    "cancel_reason": "退费 (bench)" if cancelled else None,
+                    "cancel_date": cancel_date,
+                    "user_id": user,
+                    "intent_grade_id": self.grades[weighted(rng, GRADES)].id,
+                    "adviser_id": user,  # no class adviser, no default one: the consultant
+                    "team_id": self.team_of[user],
+                    "company_id": self.company_id,
+                    "amount_invoiced": 0.0,
+                    "amount_refunded": 0.0,
+                    "amount_paid": 0.0,
+                    "amount_due": 0.0,
+                    "suspended": False,
+                    "course_confirm_planned": False,
+                    "return_visit_planned": False,
+                    "renewal_planned": False,
+                    "create_date": created,
+                    "write_date": written,
+                    "create_uid": self.manager.id,
+                    "write_uid": self.manager.id,
+                }
+            )
+            self.next_id += 1
+        return enrollments
+
+    def write_credits(self):
+        """SPLIT_SHARE of the enrolments split with a colleague of the team
+        (who booked the trial): 50/50, 60/40 or 70/30."""
+        rng = self.rng
+        self.members_of = {team.id: self.members[t] for t, team in enumerate(self.teams)}
+        rows = []
+        for enrollment in self.enrollments:
+            if rng.random() >= SPLIT_SHARE:
+                continue
+            user = enrollment["user_id"]
+            colleagues = [m for m in self.members_of[enrollment["team_id"]] if m != user]
+            if not colleagues:
+                continue
+            enrollment["split"] = True
+            share = rng.choice((50.0, 60.0, 70.0))
+            stamp = enrollment["create_date"] + timedelta(hours=rng.randint(1, 48))
+            for credited, part in ((user, share), (rng.choice(colleagues), 100.0 - share)):
+                rows.append(
+                    (
+                        enrollment["id"], credited, part, self.company_id,
+                        stamp, stamp, self.manager.id, self.manager.id,
+                    )
+                )  # fmt: skip
+        columns = [
+            "enrollment_id", "user_id", "share", "company_id",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(self.cr, "training_enrollment_credit", columns, rows)
+        self.credit_count = len(rows) // 2
+
+    def pay_enrollments(self):
+        """PAID_SHARE of the enrolments invoiced and paid in their month: in
+        full (40%), a deposit (定金, 30%), or a deposit then the rest (30%); a
+        cancelled one that was paid is refunded in full on its cancellation
+        day, on a credit note paid back that day. Sets the enrolments' money
+        columns; write_payments writes the moves and lines."""
+        rng = self.rng
+        self.invoices = []  # (enrollment, move type, date, amount, [(date, cash)])
+        for enrollment in self.enrollments:
+            if rng.random() >= PAID_SHARE:
+                continue
+            amount = enrollment["amount"]
+            created = self.local_day(enrollment["create_date"])
+            month_end = (created.replace(day=28) + timedelta(days=4)).replace(day=1)
+            month_end -= timedelta(days=1)
+            if enrollment["cancel_date"]:
+                month_end = min(month_end, enrollment["cancel_date"])
+            first = created + timedelta(days=rng.randint(0, min((month_end - created).days, 5)))
+            how = rng.random()
+            deposit = round(amount * rng.choice((0.2, 0.3, 0.5)), 2)
+            if how < 0.4:
+                payments = [(first, amount)]
+            elif how < 0.7:
+                payments = [(first, deposit)]
+            else:
+                second = first + timedelta(days=rng.randint(0, (month_end - first).days))
+                payments = [(first, deposit), (second, amount - deposit)]
+            self.invoices.append((enrollment, "out_invoice", created, amount, payments))
+            paid = sum(cash for _date, cash in payments)
+            enrollment.update(amount_invoiced=amount, amount_paid=paid, amount_due=amount - paid)
+            if enrollment["cancel_date"]:
+                refunded = enrollment["cancel_date"]
+                self.invoices.append(
+                    (enrollment, "out_refund", refunded, amount, [(refunded, -paid)])
+                )
+                enrollment.update(amount_refunded=amount, amount_paid=0.0, amount_due=0.0)
+
+    def write_payments(self):
+        """The invoices, credit notes and payment entries as posted moves of
+        the sales and bank journals, header only (no journal items: the
+        accounting of 10,000 invoices through the ORM would take an hour);
+        one cash line (training.enrollment.payment) per payment and one
+        refund line (training.enrollment.refund) per credit note, as the
+        invoices and their reconciliations write them. Statements read the
+        lines, not the moves' journal items."""
+        env, cr = self.env, self.cr
+        sale = env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company_id)], limit=1
+        )
+        bank = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company_id)], limit=1
+        )
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_move")
+        next_id = cr.fetchone()[0] + 1
+        moves, cash_lines, refund_lines = [], [], []
+        numbers = Counter()
+
+        def move(journal, prefix, move_type, day, partner, amount, residual, payment_state):
+            nonlocal next_id
+            numbers[prefix] += 1
+            number = numbers[prefix]
+            stamp = self.utc(day, 18 * 3600)
+            invoice = move_type != "entry"
+            moves.append(
+                (
+                    next_id, f"{prefix}{number:06d}", prefix, number, journal.id,
+                    self.company_id, self.currency_id, "posted", move_type, "no", day,
+                    day if invoice else None, day if invoice else None, partner, partner,
+                    amount, amount, residual if invoice else None, payment_state,
+                    True, False, False, 1.0,
+                    stamp, stamp, self.manager.id, self.manager.id,
+                )
+            )  # fmt: skip
+            next_id += 1
+            return next_id - 1
+
+        for enrollment, move_type, day, amount, payments in self.invoices:
+            invoice = move_type == "out_invoice"
+            prefix = f"BENCH/{'INV' if invoice else 'RINV'}/{day.year}/"
+            due = enrollment["amount_due"] if invoice else 0.0
+            move_id = move(
+                sale, prefix, move_type, day, enrollment["payer_id"], amount, due,
+                "partial" if due else "paid",
+            )  # fmt: skip
+            stamp = self.utc(day, 18 * 3600)
+            if not invoice:
+                refund_lines.append(
+                    (
+                        enrollment["id"], day, amount, move_id, enrollment["currency_id"],
+                        enrollment["user_id"], enrollment["company_id"],
+                        stamp, stamp, self.manager.id, self.manager.id,
+                    )
+                )  # fmt: skip
+            for paid_on, cash in payments:
+                payment_id = move(
+                    bank, f"BENCH/PAY/{paid_on.year}/", "entry", paid_on,
+                    enrollment["payer_id"], abs(cash), None, "not_paid",
+                )  # fmt: skip
+                stamp = self.utc(paid_on, 18 * 3600)
+                cash_lines.append(
+                    (
+                        enrollment["id"], paid_on, cash, move_id, payment_id,
+                        enrollment["currency_id"], enrollment["user_id"], enrollment["team_id"],
+                        enrollment["course_id"], enrollment["company_id"],
+                        stamp, stamp, self.manager.id, self.manager.id,
+                    )
+                )  # fmt: skip
+        columns = [
+            "id", "name", "sequence_prefix", "sequence_number", "journal_id", "company_id",
+            "currency_id", "state", "move_type", "auto_post", "date", "invoice_date",
+            "invoice_date_due", "partner_id", "commercial_partner_id", "amount_total",
+            "amount_untaxed", "amount_residual", "payment_state", "posted_before", "is_storno",
+            "checked", "invoice_currency_rate",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(cr, "account_move", columns, moves)
+        columns = [
+            "enrollment_id", "date", "amount", "move_id", "payment_move_id", "currency_id",
+            "user_id", "team_id", "course_id", "company_id",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(cr, "training_enrollment_payment", columns, cash_lines)
+        self.payment_count = len(cash_lines)
+        columns = [
+            "enrollment_id", "date", "amount", "move_id", "currency_id", "user_id", "company_id",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        copy_rows(cr, "training_enrollment_refund", columns, refund_lines)
+        self.refund_count = len(refund_lines)
+
+    def reset_commission_sequences(self):
+        tables = [
+            "res_partner", "training_enrollment", "training_enrollment_credit",
+            "training_enrollment_payment", "training_enrollment_refund", "account_move",
+        ]  # fmt: skip
+        for table in tables:
+            self.cr.execute(
+                SQL(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), MAX(id)) FROM %s",
+                    table,
+                    SQL.identifier(table),
+                )
+            )
+            self.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+
+    def create_plan_and_targets(self):
+        """The plan in force (ORM), and each consultant's target for both
+        months: what they sold divided by 0.6 to 1.3, so that attainments run
+        from about 75% to 165% and cross every tier."""
+        env = self.env
+        self.plan = env["training.commission.plan"].create(
+            {
+                "name": "Bench plan",
+                "company_id": self.company_id,
+                "date_from": self.date_from - timedelta(days=365),
+                "tier_mode": "marginal",
+                "tier_ids": [
+                    Command.create({"attainment_from": low, "rate": rate}) for low, rate in TIERS
+                ],
+                "grade_bonus_ids": [
+                    Command.create({"grade_id": self.grades[code].id, "rate": rate})
+                    for code, rate in GRADE_BONUS.items()
+                ],
+            }
+        )
+        vals_list = []
+        for date_from, enrollments in (
+            (self.previous_from, self.previous),
+            (self.date_from, self.current),
+        ):
+            sold = Counter()
+            for enrollment in enrollments:
+                sold[enrollment["user_id"]] += enrollment["amount"]
+            vals_list += [
+                {
+                    "user_id": user,
+                    "team_id": self.team_of[user],
+                    "company_id": self.company_id,
+                    "period": "month",
+                    "date_from": date_from,
+                    "amount": max(round(sold[user] / self.rng.uniform(0.6, 1.3), -3), 1000.0),
+                }
+                for user in self.consultants
+            ]
+        env["training.sales.target"].create(vals_list)
+
+    def confirm_previous_month(self):
+        """The month before's statements, generated and confirmed by a
+        supervisor: the benched month claws back and adjusts on them."""
+        users = self.env["res.users"].browse(self.consultants)
+        Statement = self.env["training.commission.statement"].with_user(self.manager)
+        statements = Statement._generate(users, self.previous_from, self.previous_to)
+        statements.action_confirm()
+
+    def split_late(self):
+        """LATE_SPLIT_SHARE of the month before's enrolments (not split, not
+        cancelled) get a credit split in the benched month, after their
+        statement was confirmed, by a supervisor (ORM): adjustments."""
+        rng = self.rng
+        candidates = [e for e in self.previous if not e.get("split") and e["state"] != "cancelled"]
+        late = rng.sample(
+            candidates, min(len(candidates), round(len(self.previous) * LATE_SPLIT_SHARE))
+        )
+        vals_list = []
+        for enrollment in late:
+            user = enrollment["user_id"]
+            colleagues = [m for m in self.members_of[enrollment["team_id"]] if m != user]
+            if not colleagues:
+                continue
+            share = rng.choice((50.0, 60.0, 70.0))
+            vals_list += [
+                {"enrollment_id": enrollment["id"], "user_id": user, "share": share},
+                {
+                    "enrollment_id": enrollment["id"],
+                    "user_id": rng.choice(colleagues),
+                    "share": 100.0 - share,
+                },
+            ]
+        self.env["training.enrollment.credit"].with_user(self.manager).create(vals_list)
+        self.late_split_count = len(vals_list) // 2
+
+    def write_history(self):
+        """`history` months before the month before, each a copy of the
+        benched month's enrolments (not cancelled) sold that many months
+        earlier, with no split, payment or statement: what a school's
+        past adds to the enrolments statements read (SQL)."""
+        self.cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'training_enrollment' AND column_name != 'id'"
+        )
+        columns = SQL(", ").join(SQL.identifier(row[0]) for row in self.cr.fetchall())
+        ids = [e["id"] for e in self.current if e["state"] != "cancelled"]
+        for months in range(2, self.history + 2):
+            self.cr.execute(
+                SQL(
+                    """INSERT INTO training_enrollment (%(columns)s)
+                       SELECT %(columns)s FROM training_enrollment WHERE id = ANY(%(ids)s)
+                    RETURNING id""",
+                    columns=columns,
+                    ids=ids,
+                )
+            )
+            copies = [row[0] for row in self.cr.fetchall()]
+            # The same hour, `months` months earlier.
+            self.cr.execute(
+                """UPDATE training_enrollment
+                      SET create_date = create_date - %s * interval '1 month',
+                          write_date = create_date - %s * interval '1 month'
+                    WHERE id = ANY(%s)""",
+                [months, months, copies],
+            )
+        self.type_enrollments()
+        self.cr.execute("ANALYZE training_enrollment")
+
+    def check_commission_sample(self, size=200):
+        """The stored computed fields of a sample of enrolments (not their
+        money, see MONEY_FIELDS), credit splits, cash and refund lines, by
+        the ORM."""
+        env, rng = self.env, self.rng
+        # One per student: recomputed together, a student's enrolments would
+        # be one purchase (not renewals of each other), as when an order makes them.
+        by_student = {e["partner_id"]: e["id"] for e in self.enrollments}
+        ids = rng.sample(sorted(by_student.values()), min(size, len(by_student)))
+        enrollments = env["training.enrollment"].browse(ids)
+        samples = [enrollments, enrollments.partner_id]
+        for model in (
+            "training.enrollment.credit",
+            "training.enrollment.payment",
+            "training.enrollment.refund",
+        ):
+            records = env[model].search([], limit=size)
+            if records:
+                samples.append(records)
+        check_records(env, samples, unchecked=MONEY_FIELDS)
