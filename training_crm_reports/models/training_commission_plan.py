@@ -132,18 +132,20 @@ class TrainingCommissionPlan(models.Model):
             running = end
         return result
 
-    def _get_base_rate(self, grade):
-        """The rate (%) of the first tier plus the grade's bonus: what a
-        colleague credited after their statement was confirmed is paid."""
+    def _get_base_rate(self):
+        """The first tier's rate (%): with the grade's bonus, what a colleague
+        credited after their statement was confirmed is paid."""
         self.ensure_one()
-        return self.tier_ids.sorted("attainment_from")[:1].rate + self._get_grade_bonus_rate(grade)
+        return self.tier_ids.sorted("attainment_from")[:1].rate
+
+    def _get_grade_bonus_rates(self):
+        """{intent grade at winning: bonus rate (%)}, for a whole statement run."""
+        self.ensure_one()
+        return {bonus.grade_id: bonus.rate for bonus in self.grade_bonus_ids}
 
     def _get_grade_bonus_rate(self, grade):
         """The bonus rate (%) on an enrolment won at `grade`."""
-        self.ensure_one()
-        return sum(
-            self.grade_bonus_ids.filtered(lambda bonus: bonus.grade_id == grade).mapped("rate")
-        )
+        return self._get_grade_bonus_rates().get(grade, 0.0)
 
 
 class TrainingCommissionPlanTier(models.Model):

@@ -146,6 +146,9 @@ class TrainingCommissionStatement(models.Model):
             return locked
         owed = self._get_owed(users, date_from, date_to, company, plan.basis)
         targets = self._get_targets(users, date_from, date_to, company)
+        bonuses = plan._get_grade_bonus_rates()
+        base_rate = plan._get_base_rate()
+        currency = company.currency_id
         vals_list = []
         for user in users:
             rows = owed.get(user.id, [])
@@ -156,11 +159,12 @@ class TrainingCommissionStatement(models.Model):
             lines = []
             for row, parts in zip(sales, plan._split_by_tiers(target, amounts), strict=True):
                 counted = row["in_period"]
-                grade_rate = plan._get_grade_bonus_rate(row["enrollment"].intent_grade_id)
+                grade_rate = bonuses.get(row["enrollment"].intent_grade_id, 0.0)
                 tiered = sum(part * tier.rate / 100.0 for tier, part in parts)
                 lines.append(
                     self._line_vals(
                         row,
+                        currency,
                         "sale",
                         counted,
                         [(tier.rate, part) for tier, part in parts],
@@ -171,15 +175,20 @@ class TrainingCommissionStatement(models.Model):
             for row in rows:
                 rate = row["rate_paid"]
                 if rate is None:
-                    rate = plan._get_base_rate(row["enrollment"].intent_grade_id)
+                    rate = base_rate + bonuses.get(row["enrollment"].intent_grade_id, 0.0)
                 for kind, counted in (
                     ("clawback", min(row["in_period"], 0.0)),
                     ("adjustment", row["adjustment"]),
                 ):
-                    if not company.currency_id.is_zero(counted):
+                    if not currency.is_zero(counted):
                         lines.append(
                             self._line_vals(
-                                row, kind, counted, [(rate, counted)], counted * rate / 100.0
+                                row,
+                                currency,
+                                kind,
+                                counted,
+                                [(rate, counted)],
+                                counted * rate / 100.0,
                             )
                         )
             vals_list.append(
@@ -200,9 +209,10 @@ class TrainingCommissionStatement(models.Model):
         return locked | self.create(vals_list)
 
     @api.model
-    def _line_vals(self, row, kind, counted, rates, tiered, grade_rate=0.0):
+    def _line_vals(self, row, currency, kind, counted, rates, tiered, grade_rate=0.0):
         return fields.Command.create(
             {
+                "currency_id": currency.id,
                 "kind": kind,
                 "enrollment_id": row["enrollment"].id,
                 "share": row["share"],
@@ -394,7 +404,9 @@ class TrainingCommissionStatementLine(models.Model):
         "of an earlier sale, at the rate paid on it. Adjustment: a change to a period "
         "whose statement was confirmed, at the rate paid.",
     )
-    currency_id = fields.Many2one(related="statement_id.currency_id")
+    # Stored and given on creation: a month's tens of thousands of lines are
+    # rounded without reaching their currency through the statement each time.
+    currency_id = fields.Many2one(related="statement_id.currency_id", store=True)
     enrollment_id = fields.Many2one(
         "training.enrollment", string="Enrolment", required=True, ondelete="restrict"
     )
