@@ -5,3 +5,4 @@ from . import test_sales_target
 from . import test_commission_plan
 from . import test_enrollment_credit
 from . import test_commission_statement
+from . import test_commission_report
