@@ -1,12 +1,17 @@
 import io
+import json
 import unicodedata
 from datetime import date, datetime
 from unittest.mock import patch
+from urllib.parse import urlencode
 
 from PyPDF2 import PdfReader
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.training_crm.tests.test_followup_rpc import JsonRpcMixin
 
 STATEMENT_REPORT = "training_crm_reports.report_commission_statement"
 TEAM_REPORT = "training_crm_reports.report_commission_team"
@@ -39,7 +44,8 @@ def setup_statements(cls, prefix):
             login=f"{prefix}_{role}",
             password=f"{prefix}_{role}_pw",
             name=f"{prefix.title()} {role.title()}",
-            groups=group,
+            # allowed to export: a refused export is the record rules' doing
+            groups=f"{group},base.group_allow_export",
             email=False,
             lang="en_US",
         )
@@ -232,3 +238,168 @@ class TestCommissionReport(HttpCase):
         april_text = page_text(reader.pages[1])
         self.assertIn("04/01/2031", april_text)
         self.assertNotIn("Cr15Con_2", april_text)
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionReportJsonRpc(JsonRpcMixin):
+    """Over the web client's JSON-RPC and the report route, per role: a
+    consultant cannot read, search, group, export or print a colleague's
+    statement or target, and can their own; supervisors can all of them;
+    auditors read and print all of them and change none."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_statements(cls, "crrpc")
+        cls.my_target, cls.their_target = cls.targets
+        cls.both = cls.mine | cls.theirs
+
+    def setUp(self):
+        super().setUp()
+        # A request holds the test cursor until it answers: wkhtmltopdf
+        # fetching the style sheets from this same test server would wait for
+        # ever. Pointed at a closed port, it prints unstyled (wkhtmltopdf's
+        # exit code 1, which Odoo accepts): enough to check who may print
+        # what; the styled rendering is tested by TestCommissionReport.
+        self.patch(
+            self.registry["ir.actions.report"],
+            "_get_report_url",
+            lambda self, layout=None: "http://127.0.0.1:9",
+        )
+
+    def _login(self, role):
+        self.authenticate(f"crrpc_{role}", f"crrpc_{role}_pw")
+
+    def _print(self, report, records, force=True):
+        """GET /report/pdf/... as the web client's download does; `force`
+        passes force_report_rendering in the route's context parameter, else
+        test mode answers with the report's HTML."""
+        url = f"/report/pdf/{report}/{','.join(str(i) for i in records.ids)}"
+        if force:
+            url += "?" + urlencode({"context": json.dumps({"force_report_rendering": True})})
+        with mute_logger("odoo.http"):
+            return self.url_open(url, timeout=120)
+
+    def _assert_pdf(self, response):
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF-"), response.content[:80])
+        return pdf_text(response.content)
+
+    def _assert_refused(self, response, *secrets):
+        """403, no PDF, and nothing of the colleague's statement in the answer."""
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(response.content.startswith(b"%PDF"))
+        body = response.content.decode()
+        for secret in secrets:
+            self.assertNotIn(secret, body)
+
+    def _assert_access_error(self, model, method, *args):
+        error = self._call_error(model, method, *args)
+        # export_data reports the AccessError as a UserError
+        self.assertIn(error["name"].rsplit(".", 1)[-1], ("AccessError", "UserError"), method)
+        return error
+
+    def test_report_route_in_test_mode(self):
+        """What the route does in test mode: the report's HTML, labelled as a
+        PDF. The other tests ask for real rendering through its context."""
+        self._login("con")
+        response = self._print(STATEMENT_REPORT, self.mine, force=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(response.content.startswith(b"%PDF"))
+        self.assertIn("王小明", response.content.decode())
+        self.assertIn("王小明", self._assert_pdf(self._print(STATEMENT_REPORT, self.mine)))
+
+    def test_consultant_own_statement_and_target_only(self):
+        self._login("con")
+        secrets = (self.users["con_2"].name, "Tom Green", "60,000", "2,400")
+        Statement, Target = "training.commission.statement", "training.sales.target"
+        rows = self._call(Statement, "search_read", [("id", "in", self.both.ids)], ["amount_total"])
+        self.assertEqual(rows, [{"id": self.mine.id, "amount_total": 2900}])
+        rows = self._call(Target, "search_read", [("id", "in", self.targets.ids)], ["amount"])
+        self.assertEqual(rows, [{"id": self.my_target.id, "amount": 100000}])
+        groups = self._call(
+            Statement, "web_read_group", [], ["amount_total:sum"], ["user_id"], lazy=False
+        )["groups"]
+        self.assertEqual([group["amount_total"] for group in groups], [2900])
+        groups = self._call(Target, "web_read_group", [], ["amount:sum"], ["user_id"], lazy=False)
+        self.assertEqual([group["amount"] for group in groups["groups"]], [100000])
+        exported = self._call(Statement, "export_data", self.mine.ids, ["amount_total"])
+        self.assertEqual(exported["datas"], [[2900.0]])
+        for model, record, field in (
+            (Statement, self.theirs, "amount_total"),
+            (Target, self.their_target, "amount"),
+        ):
+            for method in ("read", "export_data"):
+                error = self._assert_access_error(model, method, record.ids, [field])
+                for secret in secrets:
+                    self.assertNotIn(secret, error["message"], method)
+        self._assert_access_error(Statement, "write", self.mine.ids, {"amount_total": 1})
+        self._assert_access_error(Statement, "action_confirm", self.mine.ids)
+        self._assert_access_error(Target, "write", self.my_target.ids, {"amount": 1})
+        # Printing: their own yes; a colleague's no, alone, among their own,
+        # in the team summary, and in test mode's HTML alike.
+        text = self._assert_pdf(self._print(STATEMENT_REPORT, self.mine))
+        self.assertIn("王小明", text)
+        self.assertIn("2,900.00", text)
+        self._assert_refused(self._print(STATEMENT_REPORT, self.theirs), *secrets)
+        self._assert_refused(self._print(STATEMENT_REPORT, self.both), *secrets)
+        self._assert_refused(self._print(TEAM_REPORT, self.both), *secrets)
+        self._assert_refused(self._print(STATEMENT_REPORT, self.theirs, force=False), *secrets)
+        self.assertEqual(self.mine.state, "draft")
+
+    def test_colleague_consultant(self):
+        """The other way round: the colleague sees theirs, not the first
+        consultant's."""
+        self._login("con_2")
+        rows = self._call(
+            "training.commission.statement", "search_read", [("id", "in", self.both.ids)], ["id"]
+        )
+        self.assertEqual(rows, [{"id": self.theirs.id}])
+        self._assert_access_error(
+            "training.commission.statement", "read", self.mine.ids, ["amount_total"]
+        )
+        self._assert_access_error("training.sales.target", "read", self.my_target.ids, ["amount"])
+        self.assertIn("TomGreen", self._assert_pdf(self._print(STATEMENT_REPORT, self.theirs)))
+        self._assert_refused(self._print(STATEMENT_REPORT, self.mine), "王小明", "2,900")
+
+    def test_supervisor_all(self):
+        self._login("sup")
+        Statement = "training.commission.statement"
+        rows = self._call(Statement, "search_read", [("id", "in", self.both.ids)], ["id"])
+        self.assertEqual({row["id"] for row in rows}, set(self.both.ids))
+        groups = self._call(
+            Statement,
+            "web_read_group",
+            [("id", "in", self.both.ids)],
+            ["amount_total:sum"],
+            ["user_id"],
+            lazy=False,
+        )["groups"]
+        self.assertEqual(sorted(group["amount_total"] for group in groups), [2400, 2900])
+        exported = self._call(Statement, "export_data", self.both.ids, ["amount_total"])
+        self.assertEqual(sorted(exported["datas"]), [[2400.0], [2900.0]])
+        text = self._assert_pdf(self._print(TEAM_REPORT, self.both))
+        self.assertIn("5,300.00", text)
+        self.assertIn("TomGreen", self._assert_pdf(self._print(STATEMENT_REPORT, self.theirs)))
+        self._call(Statement, "action_confirm", self.theirs.ids)
+        self.assertEqual(self.theirs.state, "confirmed")
+        self._call("training.sales.target", "write", self.their_target.ids, {"amount": 55000})
+        self.assertEqual(self.their_target.amount, 55000)
+
+    def test_auditor_reads_all_changes_nothing(self):
+        self._login("aud")
+        Statement, Target = "training.commission.statement", "training.sales.target"
+        rows = self._call(Statement, "search_read", [("id", "in", self.both.ids)], ["id"])
+        self.assertEqual({row["id"] for row in rows}, set(self.both.ids))
+        rows = self._call(Target, "read", self.targets.ids, ["amount"])
+        self.assertEqual(sorted(row["amount"] for row in rows), [50000, 100000])
+        exported = self._call(Statement, "export_data", self.both.ids, ["amount_total"])
+        self.assertEqual(len(exported["datas"]), 2)
+        self.assertIn("5,300.00", self._assert_pdf(self._print(TEAM_REPORT, self.both)))
+        self._assert_access_error(Statement, "action_confirm", self.theirs.ids)
+        self._assert_access_error(Statement, "write", self.theirs.ids, {"amount_total": 1})
+        self._assert_access_error(Target, "write", self.their_target.ids, {"amount": 1})
+        self._assert_access_error(Statement, "unlink", self.theirs.ids)
+        self.assertEqual(self.both.mapped("state"), ["draft", "draft"])
+        self.assertEqual(self.their_target.amount, 50000)
