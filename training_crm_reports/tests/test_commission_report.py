@@ -124,6 +124,15 @@ def page_text(page):
     return unicodedata.normalize("NFKC", "".join(page.extract_text().split()))
 
 
+def pdf_fonts(pdf):
+    """The names of the fonts embedded in the PDF's pages."""
+    return {
+        str(font.get_object()["/BaseFont"])
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+
+
 def pdf_text(pdf):
     return "".join(page_text(page) for page in PdfReader(io.BytesIO(pdf)).pages)
 
@@ -161,7 +170,10 @@ class TestCommissionReport(HttpCase):
     def test_statement_in_chinese(self):
         """A Chinese consultant's statement prints in Chinese, with the CJK
         fonts: the Chinese names come back out of the PDF as text."""
-        text = pdf_text(self._render_pdf(STATEMENT_REPORT, self.mine, self.users["con"]))
+        pdf = self._render_pdf(STATEMENT_REPORT, self.mine, self.users["con"])
+        # Simplified Chinese glyphs, embedded (not the Japanese variants).
+        self.assertEqual(pdf_fonts(pdf), {"/NotoSansCJKsc-Regular", "/NotoSansCJKsc-Bold"})
+        text = pdf_text(pdf)
         self.assertIn("王小明", text)
         self.assertIn("李小红", text)
         self.assertIn("数学一对一", text)
@@ -171,6 +183,32 @@ class TestCommissionReport(HttpCase):
             self.assertIn(figure, text)
         self.assertIn("3%×50,000.00", text)  # noqa: RUF001
         self.assertNotIn("Tom Green", text)
+
+    def test_statement_in_traditional_chinese(self):
+        """A zh_TW consultant's statement is set in the Traditional Chinese
+        font."""
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.users["con"].lang = "zh_TW"
+        pdf = self._render_pdf(STATEMENT_REPORT, self.mine, self.users["sup"])
+        self.assertEqual(pdf_fonts(pdf), {"/NotoSansCJKtc-Regular", "/NotoSansCJKtc-Bold"})
+        self.assertIn("王小明", pdf_text(pdf))
+
+    def test_print_menus(self):
+        """The statement prints from its form (button and Print menu) and
+        from the list; the team summary from the list only."""
+        Statement = self.env["training.commission.statement"].with_user(self.users["con"])
+        views = Statement.get_views([(False, "list"), (False, "form")], {"toolbar": True})
+        statement_report = self.env.ref("training_crm_reports.action_report_commission_statement")
+        team_report = self.env.ref("training_crm_reports.action_report_commission_team")
+        list_prints = {action["id"] for action in views["views"]["list"]["toolbar"]["print"]}
+        form_prints = {action["id"] for action in views["views"]["form"]["toolbar"]["print"]}
+        self.assertLessEqual({statement_report.id, team_report.id}, list_prints)
+        self.assertIn(statement_report.id, form_prints)
+        self.assertNotIn(team_report.id, form_prints)
+        self.assertIn(
+            f'name="{statement_report.id}" type="action" string="Print"',
+            views["views"]["form"]["arch"],
+        )
 
     def test_statement_in_english_printed_by_supervisor(self):
         """A supervisor printing an English consultant's statement: English
