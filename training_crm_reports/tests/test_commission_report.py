@@ -242,15 +242,23 @@ class TestCommissionReport(HttpCase):
         """Several statements printed at once (the list's Print menu): one
         PDF, a page each, each in its consultant's language. Debian's
         wkhtmltopdf takes one input document only."""
+        # A label translated as the .po files will (the lead merges them).
+        self.env.ref(
+            "training_crm_reports.report_commission_statement_document"
+        ).update_field_translations("arch_db", {"zh_CN": {"Student": "学员"}})
         pdf = self._render_pdf(STATEMENT_REPORT, self.mine | self.theirs, self.users["sup"])
         pages = PdfReader(io.BytesIO(pdf)).pages
         self.assertEqual(len(pages), 2)
         mine, theirs = page_text(pages[0]), page_text(pages[1])
         self.assertIn("王小明", mine)
         self.assertIn("草稿", mine)
+        self.assertIn("学员", mine)
+        self.assertNotIn("Student", mine)
         self.assertIn("2,900.00", mine)
         self.assertIn("TomGreen", theirs)
         self.assertIn("Draft", theirs)
+        self.assertIn("Student", theirs)
+        self.assertNotIn("学员", theirs)
         self.assertIn("2,400.00", theirs)
 
     def test_team_summary(self):
