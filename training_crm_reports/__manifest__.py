@@ -17,6 +17,8 @@
         "views/training_sales_target_views.xml",
         "views/training_commission_plan_views.xml",
         "views/training_enrollment_credit_views.xml",
+        "report/training_commission_statement_reports.xml",
+        "report/training_commission_statement_templates.xml",
         "views/training_commission_statement_views.xml",
     ],
     "demo": ["demo/training_commission_demo.xml"],

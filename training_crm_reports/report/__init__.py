@@ -1,0 +1,1 @@
+from . import report_commission_team
