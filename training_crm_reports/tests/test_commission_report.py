@@ -178,6 +178,8 @@ class TestCommissionReport(HttpCase):
         self.assertIn("李小红", text)
         self.assertIn("数学一对一", text)
         self.assertIn("草稿", text)  # the state, in the consultant's language
+        self.assertIn("已确认报名", text)  # the basis
+        self.assertIn("销售", text)  # each line's kind
         self.assertNotIn("Draft", text)
         for figure in ("100,000.00", "80,000.00", "50,000.00", "2,000.00", "900.00", "2,900.00"):
             self.assertIn(figure, text)
