@@ -141,78 +141,50 @@ class TrainingEnrollment(models.Model):
         on cash received (实收) sum per period; and one refund line per
         enrolment and credit note: where commissions on confirmed enrolments
         claw back. New enrolments have none yet."""
-        self._training_sync_refund_lines(money, new=new)
-        if new and not any(figures["cash"] for figures in money.values()):
-            return
-        Payment = self.env["training.enrollment.payment"].sudo()
-        wanted = {}
-        for enrollment in self.sudo():
-            currency = enrollment.currency_id
-            for (date, move_id, payment_move_id), amount in (
-                money.get(enrollment.id, {}).get("cash", {}).items()
-            ):
-                amount = currency.round(amount)
-                if not currency.is_zero(amount):
-                    wanted[enrollment.id, date, move_id, payment_move_id] = amount
-        existing = (
-            Payment
-            if new
-            else Payment.search_fetch(
-                [("enrollment_id", "in", self.ids)],
-                ["enrollment_id", "date", "move_id", "payment_move_id", "amount"],
-            )
-        )
-        stale = Payment
-        for line in existing:
-            key = (line.enrollment_id.id, line.date, line.move_id.id, line.payment_move_id.id)
-            if key in wanted and line.currency_id.compare_amounts(wanted[key], line.amount) == 0:
-                del wanted[key]
-            else:
-                stale |= line
-        stale.unlink()
-        Payment.create(
-            [
-                {
-                    "enrollment_id": enrollment_id,
-                    "date": date,
-                    "move_id": move_id,
-                    "payment_move_id": payment_move_id,
-                    "amount": amount,
-                }
-                for (enrollment_id, date, move_id, payment_move_id), amount in wanted.items()
-            ]
+        cash_key = ("date", "move_id", "payment_move_id")
+        self._training_sync_lines("training.enrollment.payment", "cash", cash_key, money, new)
+        self._training_sync_lines(
+            "training.enrollment.refund", "refunds", ("date", "move_id"), money, new
         )
 
-    def _training_sync_refund_lines(self, money, new=False):
-        if new and not any(figures["refunds"] for figures in money.values()):
+    def _training_sync_lines(self, model_name, figure, key_fields, money, new):
+        """Make the lines of `model_name` of these enrolments what
+        ``money[enrolment id][figure]`` ({(key_fields values): amount}) says:
+        unchanged lines are kept, others replaced, all in one search, one
+        unlink and one create."""
+        if new and not any(figures[figure] for figures in money.values()):
             return
-        Refund = self.env["training.enrollment.refund"].sudo()
+        Line = self.env[model_name].sudo()
         wanted = {}
         for enrollment in self.sudo():
             currency = enrollment.currency_id
-            for (date, move_id), amount in money.get(enrollment.id, {}).get("refunds", {}).items():
+            for key, amount in money.get(enrollment.id, {}).get(figure, {}).items():
                 amount = currency.round(amount)
                 if not currency.is_zero(amount):
-                    wanted[enrollment.id, date, move_id] = amount
+                    wanted[(enrollment.id, *key)] = amount
         existing = (
-            Refund
+            Line
             if new
-            else Refund.search_fetch(
-                [("enrollment_id", "in", self.ids)], ["enrollment_id", "date", "move_id", "amount"]
+            else Line.search_fetch(
+                [("enrollment_id", "in", self.ids)], ["enrollment_id", *key_fields, "amount"]
             )
         )
-        stale = Refund
+        stale = Line
         for line in existing:
-            key = (line.enrollment_id.id, line.date, line.move_id.id)
+            values = (line[fname] for fname in key_fields)
+            key = (
+                line.enrollment_id.id,
+                *(value.id if isinstance(value, models.BaseModel) else value for value in values),
+            )
             if key in wanted and line.currency_id.compare_amounts(wanted[key], line.amount) == 0:
                 del wanted[key]
             else:
                 stale |= line
         stale.unlink()
-        Refund.create(
+        Line.create(
             [
-                {"enrollment_id": enrollment_id, "date": date, "move_id": move_id, "amount": amount}
-                for (enrollment_id, date, move_id), amount in wanted.items()
+                dict(zip(("enrollment_id", *key_fields), key, strict=True), amount=amount)
+                for key, amount in wanted.items()
             ]
         )
 
@@ -325,15 +297,12 @@ class TrainingEnrollment(models.Model):
         return {key: value for key, value in money.items() if key in wanted}, line_net
 
 
-class TrainingEnrollmentPayment(models.Model):
-    """Cash received (实收) for an enrolment on a date: its part of a payment
-    reconciled with one of its invoices (negative: paid back on a credit note).
-    Kept by the invoices' reconciliations, never typed in, so that commissions
-    on cash received sum them per period (by payment date, clawbacks in the
-    period the money went back)."""
+class TrainingEnrollmentMoneyLine(models.AbstractModel):
+    """A dated amount of an enrolment, kept by its order's invoices, never
+    typed in: what commissions sum per period."""
 
-    _name = "training.enrollment.payment"
-    _description = "Enrolment Cash Received"
+    _name = "training.enrollment.money.line"
+    _description = "Enrolment Dated Amount"
     _order = "date desc, id desc"
     _rec_name = "enrollment_id"
 
@@ -345,20 +314,35 @@ class TrainingEnrollmentPayment(models.Model):
         ondelete="cascade",
         readonly=True,
     )
-    date = fields.Date(required=True, index=True, readonly=True, help="The payment's date.")
-    amount = fields.Monetary(
-        readonly=True,
-        help="The enrolment's part of the payment; negative when paid back for a refund.",
-    )
+    date = fields.Date(required=True, index=True, readonly=True)
+    amount = fields.Monetary(readonly=True)
     currency_id = fields.Many2one(related="enrollment_id.currency_id", store=True)
     move_id = fields.Many2one(
-        "account.move",
-        string="Invoice",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        readonly=True,
-        help="The invoice or credit note the payment was reconciled with.",
+        "account.move", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    user_id = fields.Many2one(
+        related="enrollment_id.user_id", store=True, index=True, string="Consultant"
+    )
+    company_id = fields.Many2one(related="enrollment_id.company_id", store=True, index=True)
+
+
+class TrainingEnrollmentPayment(models.Model):
+    """Cash received (实收) for an enrolment on a date: its part of a payment
+    reconciled with one of its invoices (negative: paid back on a credit note).
+    Kept by the invoices' reconciliations, never typed in, so that commissions
+    on cash received sum them per period (by payment date, clawbacks in the
+    period the money went back)."""
+
+    _name = "training.enrollment.payment"
+    _inherit = "training.enrollment.money.line"
+    _description = "Enrolment Cash Received"
+
+    date = fields.Date(help="The payment's date.")
+    amount = fields.Monetary(
+        help="The enrolment's part of the payment; negative when paid back for a refund."
+    )
+    move_id = fields.Many2one(
+        string="Invoice", help="The invoice or credit note the payment was reconciled with."
     )
     payment_move_id = fields.Many2one(
         "account.move",
@@ -367,12 +351,8 @@ class TrainingEnrollmentPayment(models.Model):
         ondelete="cascade",
         readonly=True,
     )
-    user_id = fields.Many2one(
-        related="enrollment_id.user_id", store=True, index=True, string="Consultant"
-    )
     team_id = fields.Many2one(related="enrollment_id.team_id", store=True)
     course_id = fields.Many2one(related="enrollment_id.course_id", store=True)
-    company_id = fields.Many2one(related="enrollment_id.company_id", store=True, index=True)
 
 
 class TrainingEnrollmentRefund(models.Model):
@@ -382,30 +362,9 @@ class TrainingEnrollmentRefund(models.Model):
     happened, whether or not the money was paid back yet."""
 
     _name = "training.enrollment.refund"
+    _inherit = "training.enrollment.money.line"
     _description = "Enrolment Refund"
-    _order = "date desc, id desc"
-    _rec_name = "enrollment_id"
 
-    enrollment_id = fields.Many2one(
-        "training.enrollment",
-        string="Enrolment",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        readonly=True,
-    )
-    date = fields.Date(required=True, index=True, readonly=True, help="The credit note's date.")
-    amount = fields.Monetary(readonly=True, help="The enrolment's part of the credit note.")
-    currency_id = fields.Many2one(related="enrollment_id.currency_id", store=True)
-    move_id = fields.Many2one(
-        "account.move",
-        string="Credit Note",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        readonly=True,
-    )
-    user_id = fields.Many2one(
-        related="enrollment_id.user_id", store=True, index=True, string="Consultant"
-    )
-    company_id = fields.Many2one(related="enrollment_id.company_id", store=True, index=True)
+    date = fields.Date(help="The credit note's date.")
+    amount = fields.Monetary(help="The enrolment's part of the credit note.")
+    move_id = fields.Many2one(string="Credit Note")

@@ -4,7 +4,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, tagged
+
+from .common import create_plan, create_staff
 
 
 @tagged("post_install", "-at_install")
@@ -17,15 +19,7 @@ class TestCommissionClawback(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        roles = {
-            "con": "training_crm.group_consultant",
-            "con_2": "training_crm.group_consultant",
-            "sup": "training_crm.group_supervisor",
-        }
-        cls.users = {
-            role: new_test_user(cls.env, login=f"cb15_{role}", groups=group, email=False)
-            for role, group in roles.items()
-        }
+        cls.users = create_staff(cls.env, "cb15", roles=("con", "con_2", "sup"))
         cls.env.company.partner_id.tz = "Asia/Shanghai"
         cls.team = cls.env["crm.team"].create(
             {
@@ -38,18 +32,7 @@ class TestCommissionClawback(TransactionCase):
             }
         )
         cls.grade_a = cls.env["training.crm.grade"].search([("code", "=", "A")], limit=1)
-        cls.plan = cls.env["training.commission.plan"].create(
-            {
-                "name": "Consultants",
-                "date_from": date(2031, 1, 1),
-                "tier_ids": [
-                    Command.create({"attainment_from": 0, "rate": 3}),
-                    Command.create({"attainment_from": 80, "rate": 5}),
-                    Command.create({"attainment_from": 100, "rate": 7}),
-                ],
-                "grade_bonus_ids": [Command.create({"grade_id": cls.grade_a.id, "rate": 1})],
-            }
-        )
+        cls.plan = create_plan(cls.env, date(2031, 1, 1))
         cls.course = cls.env["training.course"].create(
             {
                 "name": "Physics 1-to-1",

@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 from PyPDF2 import PdfReader
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.training_crm.tests.test_followup_rpc import JsonRpcMixin
+
+from .common import create_plan, create_staff
 
 STATEMENT_REPORT = "training_crm_reports.report_commission_statement"
 TEAM_REPORT = "training_crm_reports.report_commission_team"
@@ -32,25 +34,8 @@ def setup_statements(cls, prefix):
     env["res.lang"]._activate_lang("zh_CN")
     # The selection labels printed in Chinese come from our own translations.
     env["ir.module.module"]._load_module_terms(["training_crm_reports"], ["zh_CN"])
-    roles = {
-        "con": "training_crm.group_consultant",
-        "con_2": "training_crm.group_consultant",
-        "sup": "training_crm.group_supervisor",
-        "aud": "training_crm.group_auditor",
-    }
-    cls.users = {
-        role: new_test_user(
-            env,
-            login=f"{prefix}_{role}",
-            password=f"{prefix}_{role}_pw",
-            name=f"{prefix.title()} {role.title()}",
-            # allowed to export: a refused export is the record rules' doing
-            groups=f"{group},base.group_allow_export",
-            email=False,
-            lang="en_US",
-        )
-        for role, group in roles.items()
-    }
+    # Allowed to export: a refused export is the record rules' doing.
+    cls.users = create_staff(env, prefix, groups="base.group_allow_export", lang="en_US")
     cls.users["con"].lang = "zh_CN"
     env.company.partner_id.tz = "Asia/Shanghai"
     cls.team = env["crm.team"].create(
@@ -64,18 +49,7 @@ def setup_statements(cls, prefix):
         }
     )
     grade_a = env["training.crm.grade"].search([("code", "=", "A")], limit=1)
-    env["training.commission.plan"].create(
-        {
-            "name": "Consultants 2031",
-            "date_from": date(2031, 1, 1),
-            "tier_ids": [
-                Command.create({"attainment_from": 0, "rate": 3}),
-                Command.create({"attainment_from": 80, "rate": 5}),
-                Command.create({"attainment_from": 100, "rate": 7}),
-            ],
-            "grade_bonus_ids": [Command.create({"grade_id": grade_a.id, "rate": 1})],
-        }
-    )
+    create_plan(env, date(2031, 1, 1), name="Consultants 2031")
     cls.targets = env["training.sales.target"].create(
         [
             {"user_id": cls.users["con"].id, "date_from": date(2031, 3, 1), "amount": 100000},

@@ -6,8 +6,10 @@ from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
+
+from .common import create_plan, create_staff
 
 
 @tagged("post_install", "-at_install")
@@ -19,16 +21,7 @@ class TestCommissionStatement(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        roles = {
-            "con": "training_crm.group_consultant",
-            "con_2": "training_crm.group_consultant",
-            "sup": "training_crm.group_supervisor",
-            "aud": "training_crm.group_auditor",
-        }
-        cls.users = {
-            role: new_test_user(cls.env, login=f"cs15_{role}", groups=group, email=False)
-            for role, group in roles.items()
-        }
+        cls.users = create_staff(cls.env, "cs15")
         cls.env.company.partner_id.tz = "Asia/Shanghai"
         cls.team = cls.env["crm.team"].create(
             {
@@ -41,18 +34,7 @@ class TestCommissionStatement(TransactionCase):
             }
         )
         cls.grade_a = cls.env["training.crm.grade"].search([("code", "=", "A")], limit=1)
-        cls.env["training.commission.plan"].create(
-            {
-                "name": "Consultants 2031",
-                "date_from": date(2031, 1, 1),
-                "tier_ids": [
-                    Command.create({"attainment_from": 0, "rate": 3}),
-                    Command.create({"attainment_from": 80, "rate": 5}),
-                    Command.create({"attainment_from": 100, "rate": 7}),
-                ],
-                "grade_bonus_ids": [Command.create({"grade_id": cls.grade_a.id, "rate": 1})],
-            }
-        )
+        create_plan(cls.env, date(2031, 1, 1), name="Consultants 2031")
         cls.env["training.sales.target"].create(
             [
                 {"user_id": cls.users[role].id, "date_from": date(2031, 3, 1), "amount": 100000}

@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from .common import create_staff
 
 
 @tagged("post_install", "-at_install")
@@ -12,17 +14,7 @@ class TestEnrollmentCredit(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        roles = {
-            "con": "training_crm.group_consultant",
-            "con_2": "training_crm.group_consultant",
-            "con_3": "training_crm.group_consultant",
-            "sup": "training_crm.group_supervisor",
-            "aud": "training_crm.group_auditor",
-        }
-        cls.users = {
-            role: new_test_user(cls.env, login=f"cr_{role}", groups=group, email=False)
-            for role, group in roles.items()
-        }
+        cls.users = create_staff(cls.env, "cr", roles=("con", "con_2", "con_3", "sup", "aud"))
         course = cls.env["training.course"].create(
             {
                 "name": "Maths 1-to-1",

@@ -2,30 +2,17 @@ from datetime import date, datetime
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from odoo.addons.training_crm.tests.test_followup_rpc import JsonRpcMixin
+
+from .common import create_staff
 
 
 def setup_targets(cls, prefix):
     """Two consultants (no e-mail) of a team, a supervisor, an auditor; a
     one-to-one course; the school's time zone, Asia/Shanghai."""
-    roles = {
-        "con": "training_crm.group_consultant",
-        "con_2": "training_crm.group_consultant",
-        "sup": "training_crm.group_supervisor",
-        "aud": "training_crm.group_auditor",
-    }
-    cls.users = {
-        role: new_test_user(
-            cls.env,
-            login=f"{prefix}_{role}",
-            password=f"{prefix}_{role}_pw",
-            groups=group,
-            email=False,
-        )
-        for role, group in roles.items()
-    }
+    cls.users = create_staff(cls.env, prefix)
     cls.env.company.partner_id.tz = "Asia/Shanghai"
     cls.team = cls.env["crm.team"].create({"name": f"{prefix} Campus"})
     cls.course = cls.env["training.course"].create(
