@@ -18,6 +18,11 @@
         "views/training_commission_plan_views.xml",
         "views/training_enrollment_credit_views.xml",
         "views/training_commission_statement_views.xml",
+        "security/training_crm_meeting_pack_security.xml",
+        "data/training_crm_meeting_pack_data.xml",
+        "report/training_crm_meeting_pack_reports.xml",
+        "report/training_crm_meeting_pack_templates.xml",
+        "views/training_crm_meeting_pack_views.xml",
     ],
     "demo": ["demo/training_commission_demo.xml"],
 }
