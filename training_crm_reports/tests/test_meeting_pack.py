@@ -65,11 +65,11 @@ def setup_pack_school(cls, prefix):
     cls.team, cls.team_2 = Team.create(
         [
             {
-                "name": f"{prefix} Campus 1",
+                "name": f"{prefix} 一校区",
                 "user_id": cls.sup_mail.id,
                 "company_id": cls.company.id,
             },
-            {"name": f"{prefix} Campus 2", "company_id": cls.company.id},
+            {"name": f"{prefix} 二校区", "company_id": cls.company.id},
         ]
     )
     grade_a, grade_b = env.ref("training_crm.grade_a"), env.ref("training_crm.grade_b")
