@@ -50,9 +50,12 @@ class TrainingCrmMeetingPack(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda self: self.env.company
     )
-    line_ids = fields.One2many("training.crm.meeting.pack.line", "pack_id", readonly=True)
+    line_ids = fields.One2many(
+        "training.crm.meeting.pack.line", "pack_id", string="Figures", readonly=True
+    )
 
     @api.depends("kind", "date_from", "date_to", "team_id", "company_id")
+    @api.depends_context("lang")
     def _compute_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for pack in self:
@@ -364,7 +367,7 @@ class TrainingCrmMeetingPackLine(models.Model):
     _order = "pack_id, sequence, consultant_id, id"
 
     pack_id = fields.Many2one(
-        "training.crm.meeting.pack", required=True, index=True, ondelete="cascade"
+        "training.crm.meeting.pack", string="Pack", required=True, index=True, ondelete="cascade"
     )
     sequence = fields.Integer()
     section = fields.Char(required=True)

@@ -237,6 +237,14 @@ class TestMeetingPack(TransactionCase):
     def test_pack_in_inbox_without_email(self):
         """The supervisor without e-mail finds the pack in their inbox, in
         Chinese; no e-mail is queued for them."""
+        kind = self.env["ir.model.fields.selection"].search(
+            [
+                ("field_id.model", "=", "training.crm.meeting.pack"),
+                ("field_id.name", "=", "kind"),
+                ("value", "=", "weekly"),
+            ]
+        )
+        kind.update_field_translations("name", {"zh_CN": "周跟进会议"})
         packs = self._send_weekly()
         pack = packs.filtered(lambda pack: pack.user_id == self.sup)
         message = self.env["mail.message"].search(
@@ -250,6 +258,15 @@ class TestMeetingPack(TransactionCase):
         inbox = self.env["mail.message"].with_user(self.sup).search([("needaction", "=", True)])
         self.assertIn(message, inbox)
         self.assertIn(self.leads["l1"].company_id.name, message.body)
+        self.assertIn("周跟进会议", message.body)
+        self.assertIn("周跟进会议", message.subject)
+        # The English-speaking supervisor's pack, sent in the same run, is in English.
+        other = packs.filtered(lambda pack: pack.user_id == self.sup_mail and not pack.team_id)
+        other_message = self.env["mail.message"].search(
+            [("model", "=", other._name), ("res_id", "=", other.id)]
+        )
+        self.assertIn("Weekly Follow-up Meeting", other_message.body)
+        self.assertNotIn("周跟进会议", other_message.body)
         self.assertFalse(self.env["mail.mail"].search([("mail_message_id", "=", message.id)]))
 
     def test_pack_in_inbox_and_email(self):
