@@ -367,7 +367,7 @@ class TrainingCrmMeetingPackLine(models.Model):
     _order = "pack_id, sequence, consultant_id, id"
 
     pack_id = fields.Many2one(
-        "training.crm.meeting.pack", string="Pack", required=True, index=True, ondelete="cascade"
+        "training.crm.meeting.pack", required=True, index=True, ondelete="cascade"
     )
     sequence = fields.Integer()
     section = fields.Char(required=True)

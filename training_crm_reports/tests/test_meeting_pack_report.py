@@ -89,3 +89,37 @@ class TestMeetingPackReport(HttpCase):
         )
         self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 2)
         self.assertEqual(pdf_text(pdf).count("NewLeads3"), 2)
+
+    def test_link_opens_filtered_list_in_browser(self):
+        """The link of the week's new leads, followed in the web client by its
+        supervisor, lists those three leads and no other."""
+        with school_time(self.env, RUN):
+            packs = self.env["training.crm.meeting.pack"]._send_training_packs("weekly")
+        pack = packs.filtered(lambda pack: pack.user_id == self.sup)
+        line = pack.line_ids.filtered(lambda line: line.section == "new_leads")
+        self.assertEqual(line.count, 3)
+        url = line._get_training_url()
+        path = url[len(pack.get_base_url()) :]
+        self.assertTrue(path.startswith("/odoo/"), url)
+        code = """
+            const expected = ["mpr16 l1", "mpr16 l2", "mpr16 l4"];
+            const started = Date.now();
+            const check = () => {
+                const rows = [...document.querySelectorAll(".o_list_view .o_data_row")];
+                if (rows.length && rows.length >= expected.length) {
+                    const texts = rows.map((row) => row.innerText);
+                    const found = expected.every((name) => texts.some((t) => t.includes(name)));
+                    if (found && rows.length === expected.length) {
+                        console.log("test successful");
+                    } else {
+                        console.error("unexpected rows: " + texts.join(" | "));
+                    }
+                } else if (Date.now() - started > 20000) {
+                    console.error("no list of leads: " + document.body.innerText.slice(0, 500));
+                } else {
+                    setTimeout(check, 200);
+                }
+            };
+            check();
+        """
+        self.browser_js(path, code, login=self.sup.login)
