@@ -347,3 +347,74 @@ class TestMeetingPack(TransactionCase):
         figures = self._figures(pack)
         self.assertEqual(figures["new_leads"], 5)
         self.assertEqual(figures["enrollments"], 2)
+
+    def test_monthly_summary_on_the_first(self):
+        """On 1 April the monthly run sends March's summary."""
+        with school_time(self.env, datetime(2031, 4, 1, 9, 0)):
+            packs = self.Pack._send_training_packs("monthly")
+        pack = packs.filtered(lambda pack: pack.user_id == self.sup)
+        self.assertEqual(
+            (pack.kind, pack.date_from, pack.date_to),
+            ("monthly", date(2031, 3, 1), date(2031, 3, 31)),
+        )
+        figures = self._figures(pack)
+        self.assertEqual((figures["new_leads"], figures["enrollments"]), (5, 2))
+        # On 1 April the enrolment ending on 25 March is no renewal due anymore.
+        self.assertEqual(figures["renewals_due"], 0)
+
+    def test_consultant_team_leader_counts_what_they_see(self):
+        """A team leader who is a consultant, not a supervisor, gets their
+        team's pack counted with their own rights: their leads and the
+        team's pool, not a colleague's leads."""
+        self.team_2.user_id = self.con_2
+        with school_time(self.env, RUN):
+            packs = self.Pack._send_training_packs("weekly")
+        pack = packs.filtered(lambda pack: pack.user_id == self.con_2)
+        self.assertEqual(pack.team_id, self.team_2)
+        self.assertEqual(self._figures(pack)["new_leads"], 1)  # l2, theirs
+        self.leads["l2"].user_id = self.con
+        pack.with_user(self.con_2).action_recompute()
+        self.assertEqual(self._figures(pack)["new_leads"], 0)  # no longer theirs to see
+        with self.assertRaises(UserError):
+            pack.with_user(self.sup).action_recompute()
+
+    def test_queries_do_not_grow_with_records(self):
+        """A pack costs the same number of queries whatever the number of
+        leads it counts: grouped counts, no query per record."""
+
+        def count_queries():
+            pack = self.Pack.create(
+                {
+                    "kind": "weekly",
+                    "date_from": date(2031, 3, 10),
+                    "date_to": date(2031, 3, 16),
+                    "user_id": self.sup.id,
+                    "company_id": self.company.id,
+                }
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with school_time(self.env, RUN):
+                pack._compute_training_pack_lines()
+                self.env.flush_all()
+            return self.env.cr.sql_log_count - before, pack
+
+        count_queries()  # warm the caches (rules, access rights, parameters)
+        queries, _pack = count_queries()
+        with school_time(self.env, datetime(2031, 3, 12, 10)):
+            self.env["crm.lead"].create(
+                [
+                    {
+                        "name": f"more {index}",
+                        "user_id": (self.con if index % 2 else self.con_2).id,
+                        "team_id": self.team.id,
+                        "company_id": self.company.id,
+                        "next_followup_date": date(2031, 3, 14),
+                    }
+                    for index in range(20)
+                ]
+            )
+        queries_after, pack = count_queries()
+        self.assertEqual(self._figures(pack)["new_leads"], 23)
+        self.assertEqual(queries_after, queries)
