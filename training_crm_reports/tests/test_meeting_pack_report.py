@@ -72,7 +72,8 @@ class TestMeetingPackReport(HttpCase):
         ):
             self.assertIn(expected, text)
         self.assertNotIn("mpr16con_2", text)  # campus 2's consultant
-        self.assertTrue(all("NotoSansCJKsc" in font for font in pdf_fonts(pdf)), pdf_fonts(pdf))
+        fonts = pdf_fonts(pdf)
+        self.assertTrue(fonts and all("NotoSansCJKsc" in font for font in fonts), fonts)
 
     def test_packs_printed_together(self):
         """Two recipients' packs in one print (one article, a page each)."""
@@ -123,3 +124,16 @@ class TestMeetingPackReport(HttpCase):
             check();
         """
         self.browser_js(path, code, login=self.sup.login)
+
+    def test_traditional_chinese_pack_pdf(self):
+        """A recipient reading Traditional Chinese gets their pack in the
+        Traditional font (not the Simplified nor the Japanese glyphs)."""
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.sup.lang = "zh_TW"
+        with school_time(self.env, RUN):
+            packs = self.env["training.crm.meeting.pack"]._send_training_packs("weekly")
+        pack = packs.filtered(lambda pack: pack.user_id == self.sup)
+        pdf = self._render_pdf(pack, self.sup)
+        fonts = pdf_fonts(pdf)
+        self.assertTrue(fonts and all("NotoSansCJKtc" in font for font in fonts), fonts)
+        self.assertIn("mpr16con2", pdf_text(pdf))
