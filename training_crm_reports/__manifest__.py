@@ -20,6 +20,11 @@
         "report/training_commission_statement_reports.xml",
         "report/training_commission_statement_templates.xml",
         "views/training_commission_statement_views.xml",
+        "security/training_crm_meeting_pack_security.xml",
+        "data/training_crm_meeting_pack_data.xml",
+        "report/training_crm_meeting_pack_reports.xml",
+        "report/training_crm_meeting_pack_templates.xml",
+        "views/training_crm_meeting_pack_views.xml",
     ],
     "demo": ["demo/training_commission_demo.xml"],
 }

@@ -6,3 +6,4 @@ from . import helpdesk_ticket_sla
 from . import res_config_settings
 from . import res_partner
 from . import training_enrollment
+from . import training_crm_meeting_pack

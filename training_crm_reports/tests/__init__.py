@@ -7,3 +7,5 @@ from . import test_enrollment_credit
 from . import test_commission_statement
 from . import test_commission_clawback
 from . import test_commission_report
+from . import test_meeting_pack
+from . import test_meeting_pack_report

@@ -1,1 +1,2 @@
 from . import training_commission_statement_generate
+from . import training_crm_meeting_pack_print
