@@ -89,7 +89,10 @@ class TestMeetingPackReport(HttpCase):
             ._render_qweb_pdf("training_crm_reports.report_meeting_pack", packs.ids)
         )
         self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), 2)
-        self.assertEqual(pdf_text(pdf).count("NewLeads3"), 2)
+        # Each page in its recipient's language: 简体中文, then English.
+        text = pdf_text(pdf)
+        self.assertEqual(packs.user_id.mapped("lang"), ["zh_CN", "en_US"])
+        self.assertEqual((text.count("新线索3"), text.count("NewLeads3")), (1, 1))
 
     def test_link_opens_filtered_list_in_browser(self):
         """The link of the week's new leads, followed in the web client by its
