@@ -18,6 +18,9 @@
         "views/training_commission_plan_views.xml",
         "views/training_enrollment_credit_views.xml",
         "views/training_commission_statement_views.xml",
+        "security/training_crm_consultant_report_security.xml",
+        "data/training_crm_consultant_snapshot_cron.xml",
+        "views/training_crm_consultant_report_views.xml",
     ],
     "demo": ["demo/training_commission_demo.xml"],
 }

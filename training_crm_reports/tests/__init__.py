@@ -6,3 +6,4 @@ from . import test_commission_plan
 from . import test_enrollment_credit
 from . import test_commission_statement
 from . import test_commission_clawback
+from . import test_consultant_report
