@@ -7,7 +7,7 @@
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
     "license": "AGPL-3",
-    "depends": ["training_crm", "helpdesk_mgmt_sla"],
+    "depends": ["training_crm", "training_crm_reports", "helpdesk_mgmt_sla"],
     "data": [
         "security/training_crm_helpdesk_security.xml",
         "security/ir.model.access.csv",

@@ -4,3 +4,4 @@ from . import test_i18n
 from . import test_complaint_sla
 from . import test_complaint_report
 from . import test_complaint_value_grade
+from . import test_consultant_report_complaints
