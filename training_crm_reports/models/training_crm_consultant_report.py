@@ -622,7 +622,8 @@ class TrainingCrmConsultantReport(models.Model):
             return super().read_group(
                 domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
             )
-        extra = {part for name in asked for part in ratios[name][:2]}
+        present = {spec.split(":")[0].strip() for spec in fields}
+        extra = {part for name in asked for part in ratios[name][:2]} - present
         fields = list(fields) + [f"{part}:sum" for part in sorted(extra)]
         groups = super().read_group(
             domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
