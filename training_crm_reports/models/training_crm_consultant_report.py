@@ -173,6 +173,12 @@ class TrainingCrmConsultantReport(models.Model):
         help="Won leads per lead developed in the month.",
     )
     renewal_count = fields.Integer(string="Renewals", readonly=True)
+    renewal_rate = fields.Float(
+        string="Renewals (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Renewals per enrolment made in the month (续费).",
+    )
     added_subject_count = fields.Integer(string="Added Subjects", readonly=True)
     referral_count = fields.Integer(
         string="Referred Leads",
@@ -187,6 +193,12 @@ class TrainingCrmConsultantReport(models.Model):
         string="Invalid Leads",
         readonly=True,
         help="Times the consultant's leads became invalid in the month, restored since or not.",
+    )
+    invalid_rate = fields.Float(
+        string="Invalid Rate (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Invalid leads per lead developed in the month.",
     )
     invalid_unreachable_count = fields.Integer(string="Invalid: Unreachable", readonly=True)
     invalid_no_need_count = fields.Integer(string="Invalid: No Need", readonly=True)
@@ -288,6 +300,8 @@ class TrainingCrmConsultantReport(models.Model):
             "grading_accuracy": ("graded_accurate_count", "graded_count", 100.0),
             "satisfaction_score": ("satisfaction_score_total", "satisfaction_count", 1.0),
             "attainment": ("won_amount", "target_amount", 100.0),
+            "renewal_rate": ("renewal_count", "enrollment_count", 100.0),
+            "invalid_rate": ("invalid_count", "lead_developed_count", 100.0),
         }
 
     def _month(self, timestamp):

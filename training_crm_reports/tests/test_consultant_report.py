@@ -218,6 +218,15 @@ class TestConsultantReport(ConsultantReportCommon):
         self.assertEqual(row["invalid_no_need_count"], 1)
         self.assertEqual(row["invalid_competitor_count"], 2)
         self.assertEqual(row["invalid_restored_count"], 1)
+        self.assertFalse(row["invalid_rate"], "no lead developed in March: no rate")
+        self._set(
+            self.env["crm.lead"].search([("name", "in", ["no_need", "competitor"])]),
+            first_contact_user_id=self.user_consultant.id,
+            first_contact_date=datetime(2026, 3, 15),
+        )
+        self.assertAlmostEqual(
+            self._row(MARCH)["invalid_rate"], 400 / 3, msg="4 invalid, 3 developed"
+        )
         self.assertEqual(row["followup_count"], 3)
 
     def test_month_end_coverage_overdue_completeness_from_the_last_snapshot(self):
@@ -331,6 +340,8 @@ class TestConsultantReport(ConsultantReportCommon):
         self.assertEqual(row["referral_count"], 1)
         self.assertEqual(row["dispute_won_count"], 1)
         self.assertEqual(self._row(MARCH, con_2)["dispute_lost_count"], 1)
+        self.assertEqual(row["renewal_count"], 0)
+        self.assertEqual(row["renewal_rate"], 0.0, "one enrolment, a new one")
         self.assertEqual(row["target_amount"], 8000)
         self.assertEqual(row["attainment"], 25.0)
         self.assertEqual(row["commission_amount"], 0)
