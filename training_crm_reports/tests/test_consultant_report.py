@@ -133,6 +133,27 @@ class TestConsultantReport(ConsultantReportCommon):
         }
         self.assertEqual(by_user, {self.user_consultant.id: 25.0, self.user_consultant_2.id: 0.0})
 
+    def test_one_row_per_consultant_team_and_month(self):
+        """A consultant who moved team mid-month has a row per team, each with
+        an id of its own that reads back its own figures."""
+        other_team = self.env["crm.team"].create({"name": "Other Campus"})
+        for team, count in ((self.team, 2), (other_team, 3)):
+            for i in range(count):
+                lead = self._lead(name=f"Row {team.id} {i}", team_id=team.id)
+                self._set(
+                    lead,
+                    first_contact_user_id=self.user_consultant.id,
+                    first_contact_date=datetime(2026, 3, 5),
+                )
+        rows = self.Report.search([("user_id", "=", self.user_consultant.id), ("date", "=", MARCH)])
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(len(set(rows.ids)), 2)
+        by_team = {
+            row["team_id"][0]: row["lead_developed_count"]
+            for row in self.Report.browse(rows.ids).read(["team_id", "lead_developed_count"])
+        }
+        self.assertEqual(by_team, {self.team.id: 2, other_team.id: 3})
+
     def test_grading_accuracy_for_each_grade(self):
         """One month per grade. S: won in 3 days (right), won in 10 (wrong);
         A: won in 14 days (right); B: not won after 40 days (wrong), graded 5
