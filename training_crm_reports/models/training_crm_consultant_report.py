@@ -328,7 +328,7 @@ class TrainingCrmConsultantReport(models.Model):
                     SELECT l.first_contact_user_id AS user_id, l.team_id, l.company_id,
                            %s AS date, count(*) AS lead_developed_count
                       FROM crm_lead l %s
-                     WHERE l.first_contact_user_id IS NOT NULL
+                     WHERE l.first_contact_user_id IS NOT NULL AND l.first_contact_date IS NOT NULL
                   GROUP BY 1, 2, 3, 4
                     """,
                     self._month(SQL("l.first_contact_date")),
@@ -344,6 +344,7 @@ class TrainingCrmConsultantReport(models.Model):
                            date_trunc('month', f.local_date)::date AS date,
                            count(*) AS followup_count
                       FROM training_crm_followup f
+                     WHERE f.local_date IS NOT NULL
                   GROUP BY 1, 2, 3, 4
                     """
                 ),
@@ -468,6 +469,7 @@ class TrainingCrmConsultantReport(models.Model):
                         ON side.training_crm_dispute_id = d.id
                       %s
                      WHERE d.state = 'decided' AND d.winner_user_id IS NOT NULL
+                       AND d.decided_date IS NOT NULL
                   GROUP BY 1, 2, 3, 4
                     """,
                     self._month(SQL("d.decided_date")),
@@ -485,7 +487,7 @@ class TrainingCrmConsultantReport(models.Model):
                            sum(s.score_average) AS satisfaction_score_total
                       FROM training_satisfaction s
                       JOIN training_enrollment e ON e.id = s.enrollment_id
-                     WHERE s.score_average > 0
+                     WHERE s.score_average > 0 AND s.date IS NOT NULL
                   GROUP BY 1, 2, 3, 4
                     """
                 ),
@@ -589,7 +591,6 @@ class TrainingCrmConsultantReport(models.Model):
             )
             SELECT %s AS id, user_id, team_id, company_id, date, %s, %s
               FROM (%s) parts (user_id, team_id, company_id, date, %s)
-             WHERE date IS NOT NULL
           GROUP BY user_id, team_id, company_id, date
             """,
             self._row_id(),
