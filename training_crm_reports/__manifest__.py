@@ -25,6 +25,9 @@
         "report/training_crm_meeting_pack_reports.xml",
         "report/training_crm_meeting_pack_templates.xml",
         "views/training_crm_meeting_pack_views.xml",
+        "security/training_crm_consultant_report_security.xml",
+        "data/training_crm_consultant_snapshot_cron.xml",
+        "views/training_crm_consultant_report_views.xml",
     ],
     "demo": ["demo/training_commission_demo.xml"],
 }

@@ -25,8 +25,13 @@ class TrainingCrmGradeHistory(models.Model):
         ondelete="restrict",
     )
     date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
+    # Indexed: the consultant KPIs read a consultant's grading accuracy by it.
     user_id = fields.Many2one(
-        "res.users", string="Changed By", readonly=True, default=lambda self: self.env.user
+        "res.users",
+        string="Changed By",
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.user,
     )
     # The lead's team and company at the change: history, like the follow-up log.
     team_id = fields.Many2one(

@@ -1,1 +1,2 @@
 from . import training_complaint_report
+from . import training_crm_consultant_report

@@ -4,3 +4,5 @@ from . import training_commission_plan
 from . import training_enrollment_credit
 from . import training_commission_statement
 from . import training_crm_meeting_pack
+from . import training_crm_consultant_snapshot
+from . import training_crm_consultant_report

@@ -9,3 +9,4 @@ from . import test_commission_clawback
 from . import test_commission_report
 from . import test_meeting_pack
 from . import test_meeting_pack_report
+from . import test_consultant_report
