@@ -2,7 +2,7 @@
 {
     "name": "Training CRM Helpdesk",
     "summary": "Complaints of training schools' families on the OCA helpdesk",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "After-Sales",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
