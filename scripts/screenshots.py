@@ -349,6 +349,14 @@ SHOTS = [
         "wait": ".o_form_view .o_field_one2many[name='line_ids'] .o_data_row",
     },
     {
+        "out": "docs/consultant_kpis.png",
+        "title": "CRM > Reporting > Consultant KPIs (pivot), as the supervisor",
+        "login": "zhaomin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm_reports.training_crm_consultant_report_action",
+        "wait": ".o_pivot table",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",

@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.tools import SQL
 
 
@@ -524,7 +524,8 @@ class TrainingCrmConsultantReport(models.Model):
         """A grade is judged right or wrong once its outcome is known: S, A, B
         (the first three grades by code) must be won within 7, 15, 30 days;
         C, D must not be won within 30 days. Won: the lead is won (active at
-        100%), on its closing date."""
+        100%), on its closing date. Grades the system set (data loads,
+        scheduled actions, as OdooBot) judge no one."""
         return SQL(
             """
             SELECT h.user_id, h.team_id, h.company_id, %(month)s AS date,
@@ -549,9 +550,10 @@ class TrainingCrmConsultantReport(models.Model):
                     FROM (SELECT CASE g.code WHEN 'S' THEN 7 WHEN 'A' THEN 15 ELSE 30 END
                                  AS days) w
               ) judged
-             WHERE g.code IN ('S', 'A', 'B', 'C', 'D')
+             WHERE g.code IN ('S', 'A', 'B', 'C', 'D') AND h.user_id != %(superuser)s
           GROUP BY 1, 2, 3, 4
             """,
+            superuser=SUPERUSER_ID,
             month=self._month(SQL("h.date")),
             tz=self._company_tz(SQL("h.company_id")),
         )

@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.tests import tagged
 
 from odoo.addons.training_crm.tests.common import TrainingCrmCommon
@@ -210,6 +210,19 @@ class TestConsultantReport(ConsultantReportCommon):
         latest = self.Report.search([("user_id", "=", self.user_consultant_2.id)])
         self.assertEqual(sum(latest.mapped("graded_count")), 0, "outcome not known yet")
         self.assertFalse(latest.grading_accuracy)
+        # A grade the system set (a data load, a scheduled action) judges no one.
+        system = self._lead(name="Graded by the system")
+        History.create(
+            {
+                "lead_id": system.id,
+                "new_grade_id": self.grade_c.id,
+                "date": datetime(2026, 4, 5),
+                "user_id": SUPERUSER_ID,
+                "company_id": self.env.company.id,
+            }
+        )
+        self.assertFalse(self.Report.search([("user_id", "=", SUPERUSER_ID)]))
+        self.assertEqual(self._row(date(2026, 4, 1))["graded_count"], 1)
 
     def test_invalid_leads_by_case_after_a_restore(self):
         self.env["ir.config_parameter"].sudo().set_param("training_crm.invalid_after_attempts", "3")
