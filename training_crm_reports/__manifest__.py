@@ -28,6 +28,7 @@
         "security/training_crm_consultant_report_security.xml",
         "data/training_crm_consultant_snapshot_cron.xml",
         "views/training_crm_consultant_report_views.xml",
+        "views/training_crm_champion_views.xml",
     ],
     "demo": ["demo/training_commission_demo.xml"],
 }

@@ -6,3 +6,5 @@ from . import training_commission_statement
 from . import training_crm_meeting_pack
 from . import training_crm_consultant_snapshot
 from . import training_crm_consultant_report
+from . import training_crm_champion
+from . import res_config_settings
