@@ -357,6 +357,14 @@ SHOTS = [
         "wait": ".o_pivot table",
     },
     {
+        "out": "docs/champions.png",
+        "title": "CRM > Reporting > Champions, as a consultant",
+        "login": "liming",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm_reports.training_crm_champion_action",
+        "wait": ".o_list_renderer .o_data_row",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",
