@@ -607,16 +607,10 @@ class Generator:
         copy_rows(self.cr, "training_crm_followup", columns, rows)
         self.followup_rows = len(rows)
 
-    def write_enrollments(self):
-        """Courses, their classes and students through the ORM (few), then
-        ENROLLMENTS enrolments with COPY, all still `enrolled` (and a few
-        cancelled) as if the state action had not run: classes started up to
-        18 months ago or start within 3 months, so most enrolments are due to
-        become studying or graduated. Their own random stream, so that the
-        leads stay the same in both databases."""
-        rng = random.Random(self.seed + 1)
-        env = self.env(context=dict(self.env.context, tracking_disable=True))
-        today = self.now.date()
+    def create_classes(self, env, rng, day, low, high, sign=1):
+        """The bench's courses (ORM), CLASSES_PER_COURSE classes each, starting
+        `low` to `high` days after `day` (before it, sign -1) and lasting 60 to
+        150 days."""
         courses = env["training.course"].create(
             [
                 {
@@ -628,18 +622,30 @@ class Generator:
                 for name in COURSES
             ]
         )
-        classes = env["training.class"].create(
+        return env["training.class"].create(
             [
                 {
                     "name": f"{course.name} {k + 1:02d}",
                     "course_id": course.id,
-                    "date_start": (start := today - timedelta(days=rng.randint(-90, 540))),
+                    "date_start": (start := day + sign * timedelta(days=rng.randint(low, high))),
                     "date_end": start + timedelta(days=rng.randint(60, 150)),
                 }
                 for course in courses
                 for k in range(CLASSES_PER_COURSE)
             ]
         )
+
+    def write_enrollments(self):
+        """Courses, their classes and students through the ORM (few), then
+        ENROLLMENTS enrolments with COPY, all still `enrolled` (and a few
+        cancelled) as if the state action had not run: classes started up to
+        18 months ago or start within 3 months, so most enrolments are due to
+        become studying or graduated. Their own random stream, so that the
+        leads stay the same in both databases."""
+        rng = random.Random(self.seed + 1)
+        env = self.env(context=dict(self.env.context, tracking_disable=True))
+        today = self.now.date()
+        classes = self.create_classes(env, rng, today, -90, 540, sign=-1)
         students = env["res.partner"].create(
             [
                 {"name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)}
@@ -1081,29 +1087,7 @@ class CommissionGenerator(Generator):
         enrolments with COPY."""
         rng, cr = self.rng, self.cr
         env = self.env(context=dict(self.env.context, tracking_disable=True))
-        courses = env["training.course"].create(
-            [
-                {
-                    "name": f"{name} (bench)",
-                    "teaching_mode": "face_to_face",
-                    "lesson_hours": 48,
-                    "list_price": 6000,
-                }
-                for name in COURSES
-            ]
-        )
-        classes = env["training.class"].create(
-            [
-                {
-                    "name": f"{course.name} {k + 1:02d}",
-                    "course_id": course.id,
-                    "date_start": (start := self.date_from + timedelta(days=rng.randint(-30, 60))),
-                    "date_end": start + timedelta(days=rng.randint(60, 150)),
-                }
-                for course in courses
-                for k in range(CLASSES_PER_COURSE)
-            ]
-        )
+        classes = self.create_classes(env, rng, self.date_from, -30, 60)
         env.flush_all()
         self.classes = [(c.id, c.course_id.id, c.date_start, c.date_end) for c in classes]
         n_previous = round(self.n_enrollments * PREVIOUS_SHARE)
