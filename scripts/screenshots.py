@@ -365,6 +365,28 @@ SHOTS = [
         "wait": ".o_list_renderer .o_data_row",
     },
     {
+        "out": "docs/awards.png",
+        "title": "CRM > Reporting > Awards, as a supervisor",
+        "login": "zhaomin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm_reports.training_award_action",
+        "wait": ".o_list_renderer .o_data_row",
+    },
+    {
+        "out": "docs/meeting_pack.png",
+        "title": "last week's follow-up meeting pack, as a supervisor",
+        "login": "zhaomin",
+        "lang": "zh_CN",
+        # Packs are made by the Monday action: run it (it skips packs sent already).
+        "cron": "training_crm_reports.ir_cron_meeting_pack_weekly",
+        "url": "/odoo/action-training_crm_reports.training_crm_meeting_pack_action/{id}",
+        "record": (
+            "training.crm.meeting.pack",
+            [("kind", "=", "weekly"), ("user_id.login", "=", "zhaomin")],
+        ),
+        "wait": ".o_form_view .o_field_one2many .o_data_row",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",
@@ -598,6 +620,9 @@ def take(browser, odoo, admin, shot, args):
     # the new session starts in it.
     odoo.call(session, "res.users", "write", [uid], {"lang": shot["lang"]})
     session, uid = odoo.login(shot["login"], shot.get("password", shot["login"]))
+    if shot.get("cron"):
+        cron = odoo.record_id(admin, shot["cron"])
+        odoo.call(admin, "ir.cron", "method_direct_trigger", [cron])
     url = shot["url"]
     if "{id}" in url:
         url = url.format(id=odoo.record_id(admin, shot["record"]))

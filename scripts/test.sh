@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: set up, install our addons into a throwaway database, run the
 # whole suite (ours, the wheel and uninstall checks, Odoo's own crm,
-# sale_crm, sale and calendar tests and the OCA helpdesk_mgmt and
+# sale_crm, sale, calendar and gamification tests and the OCA helpdesk_mgmt and
 # helpdesk_mgmt_sla tests with our addons loaded, browser tours included)
 # with pytest-odoo, drop it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -36,8 +36,9 @@ fi
 psql_db -d postgres -qc "CREATE DATABASE \"$TRAINING_CRM_UNINSTALL_DB\" TEMPLATE \"$DB\""
 
 # Odoo's own crm and sale_crm tests, sale's on orders, refunds,
-# cancellations and invoicing, and calendar's (whose event and attendee rules
-# trial classes narrow), with our addons loaded.
+# cancellations and invoicing, calendar's (whose event and attendee rules
+# trial classes narrow) and gamification's (whose badges carry the awards),
+# with our addons loaded.
 stock_tests=()
 for dir in ${ODOO_ADDONS//,/ }; do
     [ -d "$dir/crm/tests" ] || continue
@@ -45,7 +46,7 @@ for dir in ${ODOO_ADDONS//,/ }; do
     for name in test_sale_order test_sale_refund test_sale_order_cancel test_sale_to_invoice; do
         stock_tests+=("$dir/sale/tests/$name.py")
     done
-    stock_tests+=("$dir/calendar/tests")
+    stock_tests+=("$dir/calendar/tests" "$dir/gamification/tests")
     break
 done
 

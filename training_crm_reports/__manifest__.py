@@ -1,12 +1,12 @@
 {
     "name": "Training CRM Reports",
     "summary": "Reports managers read and pay incentives from",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
     "license": "LGPL-3",
-    "depends": ["training_crm"],
+    "depends": ["training_crm", "gamification"],
     "data": [
         "views/crm_lead_report_views.xml",
         "views/training_crm_followup_report_views.xml",
@@ -29,6 +29,9 @@
         "data/training_crm_consultant_snapshot_cron.xml",
         "views/training_crm_consultant_report_views.xml",
         "views/training_crm_champion_views.xml",
+        "security/training_crm_award_security.xml",
+        "data/training_crm_award_data.xml",
+        "views/training_crm_award_views.xml",
     ],
-    "demo": ["demo/training_commission_demo.xml"],
+    "demo": ["demo/training_commission_demo.xml", "demo/training_crm_award_demo.xml"],
 }

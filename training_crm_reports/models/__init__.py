@@ -8,3 +8,5 @@ from . import training_crm_consultant_snapshot
 from . import training_crm_consultant_report
 from . import training_crm_champion
 from . import res_config_settings
+from . import gamification_badge
+from . import gamification_badge_user

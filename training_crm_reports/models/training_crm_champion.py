@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .training_crm_consultant_report import TrainingCrmConsultantReport
@@ -108,6 +109,33 @@ class TrainingCrmChampion(models.Model):
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
         )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_training_award(self):
+        """Record the award of this row: its ranking's badge, for its period."""
+        self.ensure_one()
+        action = self.env["gamification.badge.user"].action_training_award_new()
+        badge = self.env["gamification.badge"].search(
+            [("training_award_kind", "=", self.kind)], order="id", limit=1
+        )
+        if not badge:
+            raise UserError(
+                self.env._(
+                    "No badge rewards the %(ranking)s: set Award For on one in Settings > "
+                    "Gamification Tools > Badges (developer mode).",
+                    ranking=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
+                )
+            )
+        action["context"] = {
+            "default_user_id": self.user_id.id,
+            "default_badge_id": badge.id,
+            "default_training_award_period": self.period,
+            "default_training_award_date": fields.Date.to_string(self.date),
+        }
+        return action
 
 
 # Default weights (%) of the excellence award's score, changed in Settings.

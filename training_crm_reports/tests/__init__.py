@@ -11,3 +11,4 @@ from . import test_meeting_pack
 from . import test_meeting_pack_report
 from . import test_consultant_report
 from . import test_champion
+from . import test_award
