@@ -156,5 +156,5 @@ class TestAward(ConsultantReportCommon):
             .with_user(self.user_consultant)
             .search([("needaction", "=", True), ("model", "=", "gamification.badge")])
         )
-        self.assertEqual(notice.subject, "销售冠军：2026年3月")
+        self.assertEqual(notice.subject, "销售冠军\N{FULLWIDTH COLON}2026年3月")
         self.assertIn("为您记录了2026年3月的销售冠军", notice.body)
