@@ -1,7 +1,7 @@
 {
     "name": "Training CRM",
     "summary": "Lead grading, follow-ups and first-contact ownership for training schools",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",
@@ -54,6 +54,7 @@
         "views/training_referral_views.xml",
         "security/training_value_grade_security.xml",
         "views/training_value_grade_views.xml",
+        "views/crm_team_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

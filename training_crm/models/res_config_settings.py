@@ -47,7 +47,15 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="training_crm.claim_daily_limit",
         default=0,
         help="Leads a consultant may claim from the pool per day, counted on their own "
-        "local day (0: no cap).",
+        "local day (0: no cap). Won leads do not count.",
+    )
+    training_holding_cap = fields.Integer(
+        string="Holding Cap",
+        config_parameter="training_crm.holding_cap",
+        default=0,
+        help="Open leads a consultant may hold (私海库容): claims, assignments and first "
+        "contacts past it are refused; won leads do not count (0: no cap). Each team, and "
+        "each team member, may have its own.",
     )
 
     # Follow-up cadence
@@ -308,19 +316,17 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             for higher, lower in (("a", "b"), ("b", "c")):
                 for key in ("amount", "count", "months"):
-                    if (
-                        settings[f"training_value_{higher}_{key}"]
-                        < settings[f"training_value_{lower}_{key}"]
-                    ):
+                    high, low = f"training_value_{higher}_{key}", f"training_value_{lower}_{key}"
+                    if settings[high] < settings[low]:
+                        # Labels looked up outside the call: an f-string among
+                        # its arguments stops the extraction of this file's terms.
+                        high_label = self._fields[high]._description_string(self.env)
+                        low_label = self._fields[low]._description_string(self.env)
                         raise ValidationError(
                             self.env._(
                                 "Value grades overlap: %(higher)s must be at least %(lower)s.",
-                                higher=self._fields[
-                                    f"training_value_{higher}_{key}"
-                                ]._description_string(self.env),
-                                lower=self._fields[
-                                    f"training_value_{lower}_{key}"
-                                ]._description_string(self.env),
+                                higher=high_label,
+                                lower=low_label,
                             )
                         )
 
