@@ -339,3 +339,63 @@ class TestImportCollisions(TrainingCrmCommon):
         self.assertEqual(found, rows)
         exported = found.export_data(["name", "phone", "collision_user_id"])["datas"]
         self.assertEqual(exported, [["Row 1", "139****9555", "Consultant Two"]])
+
+
+class TestMaskingQueries(TrainingCrmCommon):
+    """Masking costs consultants one query a read, whatever the number of
+    leads, and supervisors none."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pool_leads = cls.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Pool {index}",
+                    "user_id": False,
+                    "team_id": cls.team.id,
+                    "phone": f"1380013{index:04d}",
+                    "email_from": f"family{index}@qq.com",
+                }
+                for index in range(80)
+            ]
+        )
+        cls.spec = {"name": {}, "phone": {}, "mobile": {}, "email_from": {}, "user_id": {}}
+
+    def _count_read(self, user, leads, masking):
+        self.env["ir.config_parameter"].sudo().set_param("training_crm.pool_masking", str(masking))
+        # The web client's context: the user's time zone comes with each call.
+        Lead = self.env["crm.lead"].with_user(user).with_context(tz="Asia/Shanghai")
+        domain = [("id", "in", leads.ids)]
+        Lead.web_search_read(domain, self.spec)  # warm the caches of groups and parameters
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        records = Lead.web_search_read(domain, self.spec, limit=100, order="id")["records"]
+        return self.cr.sql_log_count - before, records
+
+    def test_consultant_one_query_whatever_the_page(self):
+        few, records = self._count_read(self.user_consultant, self.pool_leads[:5], True)
+        self.assertEqual(records[0]["phone"][3:7], "****")
+        many, records = self._count_read(self.user_consultant, self.pool_leads, True)
+        self.assertEqual(len(records), 80)
+        self.assertTrue(all("****" in record["phone"] for record in records))
+        self.assertEqual(many, few, "no query per lead")
+        unmasked, _records = self._count_read(self.user_consultant, self.pool_leads, False)
+        self.assertEqual(many, unmasked + 1, "one query: the consultant's reveals of the page")
+
+    def test_supervisor_no_query(self):
+        masked, records = self._count_read(self.user_supervisor, self.pool_leads, True)
+        self.assertEqual(records[0]["phone"], "13800130000")
+        unmasked, _records = self._count_read(self.user_supervisor, self.pool_leads, False)
+        self.assertEqual(masked, unmasked)
+        masked, _records = self._count_read(self.user_manager, self.pool_leads, True)
+        unmasked, _records = self._count_read(self.user_manager, self.pool_leads, False)
+        self.assertEqual(masked, unmasked)
+
+    def test_own_leads_no_query(self):
+        own = self.pool_leads[:40]
+        own.user_id = self.user_consultant
+        masked, records = self._count_read(self.user_consultant, own, True)
+        self.assertEqual(records[0]["phone"], "13800130000")
+        unmasked, _records = self._count_read(self.user_consultant, own, False)
+        self.assertEqual(masked, unmasked)
