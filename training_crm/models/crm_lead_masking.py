@@ -168,6 +168,8 @@ class CrmLead(models.Model):
         masked = self._training_get_masked()
         if not masked:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        # Pending writes first: the masks must not stand in for unsaved values.
+        masked.flush_recordset(masked_fnames)
         masked.fetch(masked_fnames)
         for fname in masked_fnames:
             field = self._fields[fname]
@@ -287,6 +289,19 @@ class CrmLead(models.Model):
                 )
             )
         return super().merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
+
+    def _message_get_suggested_recipients(self):
+        """The chatter suggests writing to the lead's e-mail address: not a
+        masked one (a known contact is suggested as before)."""
+        recipients = super()._message_get_suggested_recipients()
+        if self._training_masks_numbers() and self._training_get_masked():
+            customer = self.partner_id.id
+            recipients = [
+                recipient
+                for recipient in recipients
+                if customer and recipient.get("partner_id") == customer
+            ]
+        return recipients
 
     @api.model_create_multi
     def create(self, vals_list):

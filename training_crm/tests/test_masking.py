@@ -150,6 +150,12 @@ class TestNumberMasking(TrainingCrmCommon):
         copy = self.lead_pool.with_user(self.user_supervisor).copy()
         self.assertEqual(copy.phone, "138 0013 9000")
 
+    def test_chatter_does_not_suggest_masked_email(self):
+        lead = self.lead_pool.with_user(self.user_consultant)
+        self.assertNotIn("zhang.wei", str(lead._message_get_suggested_recipients()))
+        lead = self.lead_pool.with_user(self.user_supervisor)
+        self.assertIn("zhang.wei", str(lead._message_get_suggested_recipients()))
+
     def test_merge_of_masked_pool_lead_refused(self):
         with self.assertRaisesRegex(UserError, "claim it or reveal"):
             (self.lead | self.lead_pool).with_user(self.user_consultant).merge_opportunity()
