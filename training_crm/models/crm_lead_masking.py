@@ -290,6 +290,18 @@ class CrmLead(models.Model):
             )
         return super().merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
 
+    def _create_customer(self):
+        """Converting a pool lead creates its customer with the lead's numbers,
+        a contact the consultant reads in full: claim or reveal the lead first."""
+        if self._training_masks_numbers() and self._training_get_masked():
+            raise UserError(
+                self.env._(
+                    "The numbers of a pool lead are masked for you: claim it or reveal its "
+                    "numbers before creating its customer."
+                )
+            )
+        return super()._create_customer()
+
     def _message_get_suggested_recipients(self):
         """The chatter suggests writing to the lead's e-mail address: not a
         masked one (a known contact is suggested as before)."""

@@ -150,6 +150,13 @@ class TestNumberMasking(TrainingCrmCommon):
         copy = self.lead_pool.with_user(self.user_supervisor).copy()
         self.assertEqual(copy.phone, "138 0013 9000")
 
+    def test_no_customer_created_from_masked_lead(self):
+        with self.assertRaisesRegex(UserError, "before creating its customer"):
+            self.lead_pool.with_user(self.user_consultant)._handle_partner_assignment()
+        self.assertFalse(self.lead_pool.partner_id)
+        self.lead_pool.with_user(self.user_supervisor)._handle_partner_assignment()
+        self.assertEqual(self.lead_pool.partner_id.email, "zhang.wei@qq.com")
+
     def test_chatter_does_not_suggest_masked_email(self):
         lead = self.lead_pool.with_user(self.user_consultant)
         self.assertNotIn("zhang.wei", str(lead._message_get_suggested_recipients()))
