@@ -55,6 +55,9 @@
         "security/training_value_grade_security.xml",
         "views/training_value_grade_views.xml",
         "views/crm_team_views.xml",
+        "security/training_crm_masking_security.xml",
+        "views/crm_lead_masking_views.xml",
+        "wizards/training_crm_lookup_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

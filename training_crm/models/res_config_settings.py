@@ -250,10 +250,32 @@ class ResConfigSettings(models.TransientModel):
         help="Months since the family's first enrolment for a grade C contact.",
     )
 
+    # Number masking (号码脱敏)
+    # On by default: a config_parameter boolean cannot be switched off when its
+    # default is True (unchecking deletes the parameter, which reads as the
+    # default again), so this one is stored as "True"/"False" by get/set_values.
+    training_pool_masking = fields.Boolean(
+        string="Mask Pool Numbers",
+        default=True,
+        help="Consultants read the phone numbers, WeChat ID and e-mail of leads in the pool "
+        "masked (138****8000) until they claim a lead or reveal its numbers. Supervisors, "
+        "auditors and owners always read them in full.",
+    )
+    training_reveal_daily_limit = fields.Integer(
+        string="Daily Reveal Cap",
+        config_parameter="training_crm.reveal_daily_limit",
+        default=0,
+        help="Pool leads whose numbers a consultant may reveal per day, counted on their own "
+        "local day (0: no cap). Every reveal is logged.",
+    )
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(
             "training_crm.failed_attempts_count_days", True
+        )
+        res["training_pool_masking"] = self.env["crm.lead"]._get_bool_param(
+            "training_crm.pool_masking", True
         )
         return res
 
@@ -271,6 +293,10 @@ class ResConfigSettings(models.TransientModel):
         if self.env["crm.lead"]._get_bool_param(key, True) != count_days:
             self.env["ir.config_parameter"].sudo().set_param(key, str(count_days))
             self._recompute_failed_attempt_counts()
+        key = "training_crm.pool_masking"
+        masking = bool(self.training_pool_masking)
+        if self.env["crm.lead"]._get_bool_param(key, True) != masking:
+            self.env["ir.config_parameter"].sudo().set_param(key, str(masking))
         return res
 
     def _recompute_failed_attempt_counts(self):
