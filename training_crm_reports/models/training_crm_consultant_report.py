@@ -2,6 +2,13 @@ from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.tools import SQL
 
 
+def disable_jit(cr):
+    """No JIT compilation for the rest of the transaction: PostgreSQL's JIT
+    compiles the KPIs' wide UNION for seconds (6 s for the champions on
+    200,000 leads, `make bench ONLY=kpis`) and saves less than that."""
+    cr.execute(SQL("SET LOCAL jit = off"))
+
+
 class TrainingCrmConsultantReport(models.Model):
     """KPIs per consultant, team and month (SPEC 6): one row per consultant,
     the team stored on each record counted, and month (the company's calendar).
@@ -341,7 +348,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT f.user_id, f.team_id, f.company_id,
-                           date_trunc('month', f.local_date)::date AS date,
+                           date_trunc('month', f.local_date::timestamp)::date AS date,
                            count(*) AS followup_count
                       FROM training_crm_followup f
                      WHERE f.local_date IS NOT NULL
@@ -354,13 +361,13 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT s.user_id, s.team_id, s.company_id,
-                           date_trunc('month', s.day)::date AS date,
+                           date_trunc('month', s.day::timestamp)::date AS date,
                            s.open_lead_count, s.covered_lead_count, s.overdue_lead_count,
                            s.complete_lead_count
                       FROM training_crm_consultant_snapshot s
                       JOIN (SELECT company_id, max(day) AS day
                               FROM training_crm_consultant_snapshot
-                          GROUP BY company_id, date_trunc('month', day)) last
+                          GROUP BY company_id, date_trunc('month', day::timestamp)) last
                         ON last.day = s.day
                        AND last.company_id IS NOT DISTINCT FROM s.company_id
                     """
@@ -377,9 +384,9 @@ class TrainingCrmConsultantReport(models.Model):
                     """
                     SELECT t.user_id, t.team_id, t.company_id, %s AS date,
                            count(*) AS trial_count,
-                           count(*) FILTER (WHERE EXISTS (
-                               SELECT 1 FROM training_enrollment e
-                                WHERE e.lead_id = t.lead_id AND e.state != 'cancelled'
+                           count(*) FILTER (WHERE t.lead_id IN (
+                               SELECT e.lead_id FROM training_enrollment e
+                                WHERE e.lead_id IS NOT NULL AND e.state != 'cancelled'
                            )) AS trial_enrolled_count
                       FROM training_trial t %s
                      WHERE t.state = 'attended'
@@ -391,18 +398,27 @@ class TrainingCrmConsultantReport(models.Model):
                 ["trial_count", "trial_enrolled_count"],
             ),
             (
+                # Summed per lead first, then per month: won leads are the
+                # rows with a lead, without count(DISTINCT)'s sort of every
+                # enrolment (on disk from 250,000 enrolments on).
                 SQL(
                     """
-                    SELECT e.user_id, e.team_id, e.company_id, %s AS date,
-                           count(DISTINCT e.lead_id) AS won_lead_count,
-                           count(*) AS enrollment_count,
-                           sum(e.amount) AS won_amount,
-                           count(*) FILTER (WHERE e.enrollment_type = 'renewal')
-                               AS renewal_count,
-                           count(*) FILTER (WHERE e.enrollment_type = 'added_subject')
-                               AS added_subject_count
-                      FROM training_enrollment e %s
-                     WHERE e.state != 'cancelled'
+                    SELECT user_id, team_id, company_id, date,
+                           count(lead_id) AS won_lead_count,
+                           sum(enrollment_count) AS enrollment_count,
+                           sum(won_amount) AS won_amount,
+                           sum(renewal_count) AS renewal_count,
+                           sum(added_subject_count) AS added_subject_count
+                      FROM (SELECT e.user_id, e.team_id, e.company_id, %s AS date, e.lead_id,
+                                   count(*) AS enrollment_count,
+                                   sum(e.amount) AS won_amount,
+                                   count(*) FILTER (WHERE e.enrollment_type = 'renewal')
+                                       AS renewal_count,
+                                   count(*) FILTER (WHERE e.enrollment_type = 'added_subject')
+                                       AS added_subject_count
+                              FROM training_enrollment e %s
+                             WHERE e.state != 'cancelled'
+                          GROUP BY 1, 2, 3, 4, 5) per_lead
                   GROUP BY 1, 2, 3, 4
                     """,
                     self._month(SQL("e.create_date")),
@@ -482,7 +498,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT s.consultant_id AS user_id, e.team_id, s.company_id,
-                           date_trunc('month', s.date)::date AS date,
+                           date_trunc('month', s.date::timestamp)::date AS date,
                            count(*) AS satisfaction_count,
                            sum(s.score_average) AS satisfaction_score_total
                       FROM training_satisfaction s
@@ -497,7 +513,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT t.user_id, t.team_id, t.company_id,
-                           date_trunc('month', t.date_from)::date AS date,
+                           date_trunc('month', t.date_from::timestamp)::date AS date,
                            sum(t.amount) AS target_amount
                       FROM training_sales_target t
                      WHERE t.period = 'month' AND t.user_id IS NOT NULL
@@ -510,7 +526,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT s.user_id, s.team_id, s.company_id,
-                           date_trunc('month', s.date_from)::date AS date,
+                           date_trunc('month', s.date_from::timestamp)::date AS date,
                            sum(s.amount_total) AS commission_amount
                       FROM training_commission_statement s
                   GROUP BY 1, 2, 3, 4
@@ -537,13 +553,16 @@ class TrainingCrmConsultantReport(models.Model):
                        AS graded_accurate_count
               FROM training_crm_grade_history h
               JOIN training_crm_grade g ON g.id = h.new_grade_id
-              JOIN crm_lead l ON l.id = h.lead_id
+              -- Won leads only (by the index on date_closed): a hash of a few
+              -- thousand leads, not a lookup per grade change.
+              LEFT JOIN (SELECT id, date_closed FROM crm_lead
+                          WHERE date_closed IS NOT NULL AND active AND probability >= 100) won
+                ON won.id = h.lead_id
               %(tz)s
               CROSS JOIN LATERAL (
                   SELECT g.code IN ('S', 'A', 'B') AS expect_won,
-                         COALESCE(l.active AND l.probability >= 100
-                                  AND l.date_closed >= h.date
-                                  AND l.date_closed <= h.date + w.days * interval '1 day',
+                         COALESCE(won.date_closed >= h.date
+                                  AND won.date_closed <= h.date + w.days * interval '1 day',
                                   FALSE) AS won_in_time,
                          h.date + w.days * interval '1 day' <= NOW() AT TIME ZONE 'UTC'
                              AS window_over
@@ -566,9 +585,16 @@ class TrainingCrmConsultantReport(models.Model):
             columns = [
                 SQL("part.%s", SQL.identifier(m)) if m in named else SQL("0") for m in measures
             ]
+            # The window, partitioned by all keys but the month, is a fence:
+            # PostgreSQL pushes a filter on the consultant, team or company
+            # into the part (its indexes), not one on the month, which it
+            # would check on every row before summing, converting each row's
+            # time to the company's calendar once more (a year's pivot took
+            # longer than all months'); it filters the part's sums instead.
             branches.append(
                 SQL(
-                    "SELECT part.user_id, part.team_id, part.company_id, part.date, %s "
+                    "SELECT part.user_id, part.team_id, part.company_id, part.date, %s, "
+                    "count(*) OVER (PARTITION BY part.user_id, part.team_id, part.company_id) "
                     "FROM (%s) part",
                     SQL(", ").join(columns),
                     query,
@@ -592,7 +618,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SELECT c.id, p.tz FROM res_company c JOIN res_partner p ON p.id = c.partner_id
             )
             SELECT %s AS id, user_id, team_id, company_id, date, %s, %s
-              FROM (%s) parts (user_id, team_id, company_id, date, %s)
+              FROM (%s) parts (user_id, team_id, company_id, date, %s, fence)
           GROUP BY user_id, team_id, company_id, date
             """,
             self._row_id(),
@@ -627,12 +653,15 @@ class TrainingCrmConsultantReport(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        """Every read of the view (search_read, read_group, counts) searches."""
+        disable_jit(self.env.cr)
+        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
+
+    @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         """Ratios of a group are its summed numerator over its summed
         denominator, not the average of its rows' ratios."""
-        # PostgreSQL's JIT compiles this wide UNION for seconds (3 s of 10 s
-        # on 200,000 leads, more with each measure) and saves less than that.
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         ratios = self._get_ratio_measures()
         asked = [name for name in (spec.split(":")[0].strip() for spec in fields) if name in ratios]
         if not asked:
