@@ -8,4 +8,3 @@ from . import training_crm_consultant_snapshot
 from . import training_crm_consultant_report
 from . import training_crm_champion
 from . import res_config_settings
-from . import crm_lead

@@ -384,9 +384,10 @@ class TrainingCrmConsultantReport(models.Model):
                     """
                     SELECT t.user_id, t.team_id, t.company_id, %s AS date,
                            count(*) AS trial_count,
-                           count(*) FILTER (WHERE t.lead_id IN (
-                               SELECT e.lead_id FROM training_enrollment e
-                                WHERE e.lead_id IS NOT NULL AND e.state != 'cancelled'
+                           count(*) FILTER (WHERE EXISTS (
+                               SELECT 1 FROM training_enrollment e
+                                WHERE e.lead_id = t.lead_id AND e.lead_id IS NOT NULL
+                                  AND e.state != 'cancelled'
                            )) AS trial_enrolled_count
                       FROM training_trial t %s
                      WHERE t.state = 'attended'
@@ -553,18 +554,13 @@ class TrainingCrmConsultantReport(models.Model):
                        AS graded_accurate_count
               FROM training_crm_grade_history h
               JOIN training_crm_grade g ON g.id = h.new_grade_id
-              -- Won leads only (by the index on date_closed): a hash of a few
-              -- thousand leads, not a look-up per grade change (OFFSET 0: the
-              -- planner, misjudging how few are won, chose the look-ups).
-              LEFT JOIN (SELECT id, date_closed FROM crm_lead
-                          WHERE date_closed IS NOT NULL AND active AND probability >= 100
-                         OFFSET 0) won
-                ON won.id = h.lead_id
+              JOIN crm_lead l ON l.id = h.lead_id
               %(tz)s
               CROSS JOIN LATERAL (
                   SELECT g.code IN ('S', 'A', 'B') AS expect_won,
-                         COALESCE(won.date_closed >= h.date
-                                  AND won.date_closed <= h.date + w.days * interval '1 day',
+                         COALESCE(l.active AND l.probability >= 100
+                                  AND l.date_closed >= h.date
+                                  AND l.date_closed <= h.date + w.days * interval '1 day',
                                   FALSE) AS won_in_time,
                          h.date + w.days * interval '1 day' <= NOW() AT TIME ZONE 'UTC'
                              AS window_over
