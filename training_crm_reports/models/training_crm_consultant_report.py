@@ -630,11 +630,12 @@ class TrainingCrmConsultantReport(models.Model):
         )
 
     def _row_id(self):
-        """A row's id from its keys, not row_number(): a window function would
-        keep a domain (a consultant's rule, a month) from reaching the parts,
-        and every read would sum every table. Unique while team ids stay under
-        10,000 and company ids under 100; under 2**53 (JavaScript's integers)
-        for user ids up to 9,000,000 and months until 2083."""
+        """A row's id from its keys, not row_number(): a window over all rows
+        would keep any domain (a consultant's rule) from reaching the parts,
+        and every read would sum every table (see `month_fence` in _query).
+        Unique while team ids stay under 10,000 and company ids under 100;
+        under 2**53 (JavaScript's integers) for user ids up to 9,000,000 and
+        months until 2083."""
         return SQL(
             """
             ((COALESCE(user_id, 0)::bigint * 10000 + mod(COALESCE(team_id, 0), 10000)) * 1000
