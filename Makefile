@@ -34,7 +34,7 @@ clean: ## remove generated files (not the cache of Odoo, not databases)
 i18n: setup ## re-export .pot files from a scratch database and merge them into zh_CN/zh_TW
 	scripts/i18n.sh
 
-bench: setup ## stock crm vs training_crm on a school-chain data set, then commission statements: make bench [LEADS=200000] [FOLLOWUPS=970000] [CONSULTANTS=300] [ENROLMENTS=50000] [HISTORY=0] [ONLY=commissions]
+bench: setup ## stock crm vs training_crm on a school-chain data set, then commission statements: make bench [LEADS=200000] [FOLLOWUPS=970000] [CONSULTANTS=300] [ENROLMENTS=50000] [HISTORY=0] [ONLY=commissions|kpis]
 	BENCH_LEADS=$(LEADS) BENCH_FOLLOWUPS=$(FOLLOWUPS) BENCH_ONLY=$(ONLY) BENCH_CONSULTANTS=$(CONSULTANTS) BENCH_ENROLMENTS=$(ENROLMENTS) BENCH_HISTORY=$(HISTORY) scripts/bench.sh
 
 screenshots: setup ## refresh docs/*.png from headless Chromium on the demo database, each role's screens: make screenshots [ONLY="pipeline dispute"] [FRESH=1]

@@ -35,6 +35,7 @@ from lxml import etree
 import odoo
 from odoo import Command, api, fields
 from odoo.modules.registry import Registry
+from odoo.tools import SQL
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 5  # the imports: 10 s a run
@@ -58,6 +59,7 @@ TARGETS = {
     "care_cron_seconds": 60,
     "value_grades_seconds": 60,
     "commission_seconds": 30,
+    "kpi_seconds": 2,  # issue 16: the KPI pivot by month x consultant
 }
 PROFILE_ROWS = 25  # functions listed when BENCH_PROFILE=1 profiles the statements
 
@@ -602,6 +604,256 @@ def value_grade_child(dbname):
     }
 
 
+# ------------------------------------------------------------
+# Consultant KPIs and champions (training_crm_reports)
+# ------------------------------------------------------------
+
+KPI_REPEAT = 5  # warm runs of each read, after the cold one
+
+
+def pivot_spec(env, model):
+    """The measures (with their aggregators) and the row then column group-bys
+    of a model's default pivot view, as the web client's pivot asks them."""
+    view = env[model].get_views([(False, "pivot")])
+    arch = etree.fromstring(view["views"]["pivot"]["arch"])
+    model_fields = view["models"][model]["fields"]
+    measures, rows, cols = [], [], []
+    for node in arch.iter("field"):
+        name = node.get("name")
+        if node.get("type") == "measure":
+            measures.append(f"{name}:{model_fields[name]['aggregator']}")
+        elif node.get("type") in ("row", "col"):
+            spec = f"{name}:{node.get('interval')}" if node.get("interval") else name
+            (rows if node.get("type") == "row" else cols).append(spec)
+    return measures, rows, cols
+
+
+def list_fields(env, model):
+    """The fields a model's default list view shows (its groups' aside)."""
+    view = env[model].get_views([(False, "list")])
+    arch = etree.fromstring(view["views"]["list"]["arch"])
+    return [node.get("name") for node in arch.iter("field") if not node.get("groups")]
+
+
+def timed_reads(env, registry, read):
+    """`read()` cold (the ORM's caches cleared), then KPI_REPEAT times warm:
+    seconds, queries and the size of its answer."""
+    cr = env.cr
+    figures = []
+    for run in range(KPI_REPEAT + 1):
+        env.invalidate_all()
+        if not run:
+            registry.clear_all_caches()
+        count, start = cr.sql_log_count, time.perf_counter()
+        answer = read()
+        seconds, queries = time.perf_counter() - start, cr.sql_log_count - count
+        if isinstance(answer, dict):  # read on cursors of its own
+            answer, queries = answer["answer"], answer["queries"]
+        figures.append((seconds, queries))
+        cr.rollback()  # SET LOCAL jit = off ends with the transaction, as with a request
+    warm = figures[1:]
+    return {
+        "cold": {"seconds": round(figures[0][0], 3), "queries": figures[0][1]},
+        "warm": {
+            "seconds": round(statistics.median(s for s, _q in warm), 3),
+            "queries": int(statistics.median(q for _s, q in warm)),
+            "runs": [round(s, 3) for s, _q in warm],
+        },
+        "rows": len(answer),
+    }
+
+
+def kpi_child(dbname):
+    """The consultant KPI pivot and the champions, read as their users do,
+    in this (fresh) process: a supervisor (bench_manager, a Sales
+    Administrator, which implies training_crm's supervisor) and a consultant
+    (the record rule: their own rows) read the pivot's default measures by
+    consultant by month over all months and over this year; the consultant
+    reads the champions' default list (this month's top three) and this
+    year's ranking. Then the nightly snapshot action, timed. Rolled back."""
+    threading.current_thread().testing = True
+    load_before = os.getloadavg()[0]
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {"tz": bench_data.TZ})
+        users = env["res.users"]
+        supervisor = users.search([("login", "=", "bench_manager")])
+        consultant = users.search([("login", "=", "bench_consultant_000")])
+        sizes = {}
+        for table in (
+            "crm_lead", "training_crm_followup", "training_enrollment",
+            "training_crm_grade_history", "training_crm_invalidation", "training_trial",
+            "training_crm_consultant_snapshot",
+        ):  # fmt: skip
+            cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(table)))
+            sizes[table] = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM res_users WHERE login LIKE 'bench_consultant_%'")
+        sizes["consultants"] = cr.fetchone()[0]
+        today = fields.Date.context_today(env["res.users"].with_user(supervisor))
+        year = [
+            ("date", ">=", today.replace(month=1, day=1)),
+            ("date", "<=", today.replace(month=12, day=31)),
+        ]
+        model = "training.crm.consultant.report"
+        measures, rows, cols = pivot_spec(env, model)
+        groupby = rows + cols  # as the pivot: rows then columns
+
+        def pivot(user, domain):
+            report = env[model].with_user(user)
+            return lambda: report.read_group(domain, measures, groupby, lazy=False)
+
+        def pivot_load(user, domain):
+            """The pivot's first load: one read_group per pair of row and
+            column group-by prefixes (none, rows, columns, both)."""
+            report = env[model].with_user(user)
+
+            def load():
+                groups = []
+                for row_by in ([], rows):
+                    for col_by in ([], cols):
+                        groups += report.read_group(domain, measures, row_by + col_by, lazy=False)
+                return groups
+
+            return load
+
+        def pivot_load_parallel(user, domain):
+            """The same four reads at once, each on a cursor of its own, as
+            the browser sends them (four requests) to a server with workers."""
+
+            def one(groupby, out):
+                threading.current_thread().testing = True
+                with registry.cursor() as other:
+                    other_env = api.Environment(other, api.SUPERUSER_ID, env.context)
+                    report = other_env[model].with_user(user)
+                    groups = report.read_group(domain, measures, groupby, lazy=False)
+                    out.append((groups, other.sql_log_count))
+                    other.rollback()
+
+            def load():
+                out = []
+                threads = [
+                    threading.Thread(target=one, args=(row_by + col_by, out))
+                    for row_by in ([], rows)
+                    for col_by in ([], cols)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                assert len(out) == len(threads), "a read failed"
+                return {
+                    "answer": [group for groups, _count in out for group in groups],
+                    "queries": sum(count for _groups, count in out),
+                }
+
+            return load
+
+        champion_fields = list_fields(env, "training.crm.champion")
+
+        def champions(user, domain):
+            Champion = env["training.crm.champion"].with_user(user)
+            return lambda: Champion.search_read(domain, champion_fields, limit=80)
+
+        month_start = today.replace(day=1)
+        cases = [
+            ("supervisor", "pivot, all months", pivot(supervisor, [])),
+            ("supervisor", "pivot, this year", pivot(supervisor, year)),
+            ("supervisor", "pivot's first load (4 reads), all months", pivot_load(supervisor, [])),
+            (
+                "supervisor",
+                "pivot's first load, the 4 reads at once, all months",
+                pivot_load_parallel(supervisor, []),
+            ),
+            ("consultant", "pivot, all months", pivot(consultant, [])),
+            ("consultant", "pivot, this year", pivot(consultant, year)),
+            (
+                "consultant",
+                "champions: this month's top 3",
+                champions(
+                    consultant,
+                    [("period", "=", "month"), ("date", "=", month_start), ("rank", "<=", 3)],
+                ),
+            ),
+            (
+                "consultant",
+                "champions: this year's ranking",
+                champions(
+                    consultant,
+                    [("period", "=", "year"), ("date", "=", today.replace(month=1, day=1))],
+                ),
+            ),
+        ]
+        reads = []
+        for who, name, read in cases:
+            print(f"  {who}: {name} …", file=sys.stderr, flush=True)
+            reads.append({"who": who, "name": name, **timed_reads(env, registry, read)})
+        cr.execute("SELECT count(DISTINCT date) FROM training_crm_consultant_report")
+        months = cr.fetchone()[0]
+        snapshot = drain_cron(
+            env,
+            "training_crm_reports.ir_cron_consultant_snapshot",
+            lambda job_env: job_env["training.crm.consultant.snapshot"]._cron_take_snapshot(),
+            iter((True, False)).__next__,
+        )
+        cr.rollback()
+    return {
+        "sizes": sizes,
+        "months": months,
+        "measures": measures,
+        "groupby": groupby,
+        "today": str(today),
+        "reads": reads,
+        "snapshot": snapshot,
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+    }
+
+
+def run_kpis(config_file, dbname):
+    """The KPI reads in a process of their own (a cold start)."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--kpis-child", dbname, config_file],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "UTC"},
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def kpi_lines(run):
+    """The KPI reads' figures as a paragraph and a table."""
+    sizes = run["sizes"]
+    lines = [
+        f"Consultant KPIs and champions (addon only): {sizes['consultants']:,} consultants, "
+        f"{sizes['crm_lead']:,} leads, {sizes['training_crm_followup']:,} follow-ups, "
+        f"{sizes['training_enrollment']:,} enrolments, {sizes['training_crm_grade_history']:,} "
+        f"grade changes, {sizes['training_crm_invalidation']:,} invalidations, "
+        f"{sizes['training_trial']:,} trials, {sizes['training_crm_consultant_snapshot']:,} "
+        f"daily snapshots; {run['months']} months. The pivot's default measures "
+        f"({', '.join(m.split(':')[0] for m in run['measures'])}) by "
+        f"{' by '.join(run['groupby'])}, `read_group(lazy=False)` as the pivot calls it; a "
+        "supervisor (Sales Administrator) reads everyone's, a consultant their own (record "
+        "rule). Cold: the ORM's caches cleared; warm: median of "
+        f"{KPI_REPEAT}. Load average {' then '.join(f'{x:g}' for x in run['load'])}.",
+        "",
+        "| who | read | groups / rows | cold s | cold queries | warm s | warm queries |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for read in run["reads"]:
+        lines.append(
+            f"| {read['who']} | {read['name']} | {read['rows']:,} | {read['cold']['seconds']:.2f} "
+            f"| {read['cold']['queries']:,} | {read['warm']['seconds']:.2f} "
+            f"| {read['warm']['queries']:,} |"
+        )
+    snapshot = run["snapshot"]
+    lines += [
+        "",
+        f"Nightly snapshot action (the month-end figures' source): {snapshot['seconds']:.1f} s, "
+        f"{snapshot['queries']:,} queries. The report is a plain view: nothing to refresh.",
+    ]
+    return lines
+
+
 def commission_db(prefix, consultants, enrollments, history=0):
     size = f"{enrollments // 1000}k" if enrollments % 1000 == 0 else str(enrollments)
     return f"{prefix}_{consultants}x{size}" + (f"_h{history}" if history else "")
@@ -869,6 +1121,14 @@ def targets(report):
                 TARGETS["value_grades_seconds"],
             )
         )
+    for read in (report.get("kpis") or {}).get("reads", []):
+        checks.append(
+            (
+                f"KPIs, {read['who']}: {read['name']}, warm s",
+                read["warm"]["seconds"],
+                TARGETS["kpi_seconds"],
+            )
+        )
     commissions = report.get("commissions")
     for basis, figures in (commissions or {}).get("bases", {}).items():
         checks.append(
@@ -955,6 +1215,9 @@ def table(report):
             f"{run['peak_rss_mb']} MB ({run['rss_before_mb']} MB before the first call)."
         )
         lines.append("")
+    if report.get("kpis"):
+        lines += kpi_lines(report["kpis"])
+        lines.append("")
     if report.get("commissions"):
         lines += commission_lines(report["commissions"])
         lines.append("")
@@ -969,6 +1232,13 @@ def table(report):
 def describe(report):
     size, host = report["size"], report["machine"]
     generated = "; ".join(f"{db}: {took}" for db, took in report.get("generation", {}).items())
+    if size.get("only") == "kpis":  # make bench ONLY=kpis
+        return (
+            f"Run on {report['date']}: consultant KPIs and champions only, {size['leads']:,} "
+            f"leads and {size['followups']:,} follow-ups; {host['nproc']} CPUs ({host['cpu']}), "
+            f"{host['ram_gb']} GB RAM, PostgreSQL {host['postgresql']}. "
+            f"Data set generation: {generated}."
+        )
     if "leads" not in size:  # make bench ONLY=commissions
         return (
             f"Run on {report['date']}: commission statements only, {size['consultants']:,} "
@@ -1032,6 +1302,31 @@ def bench_commissions(args, dbname):
     print(f"results in {path}")
 
 
+def bench_kpis(args):
+    """make bench ONLY=kpis: the KPI reads alone, on the addon's lead database
+    of the size asked for, into a result file of their own."""
+    followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
+    dbname = db_name(args.addon, args.leads)
+    bench_data.ensure(args.config, dbname, bench_data.ADDON_MODULES, args.leads, followups)
+    with Registry(dbname).cursor() as cr:
+        host = machine(cr)
+    report = {
+        "date": fields.Datetime.now().strftime("%Y-%m-%d %H:%M UTC"),
+        "size": {"leads": args.leads, "followups": followups, "only": "kpis"},
+        "machine": host,
+        "generation": {f"addon {args.leads // 1000}k": generation_time(dbname)},
+    }
+    print("consultant KPIs and champions …", flush=True)
+    report["kpis"] = run_kpis(args.config, dbname)
+    report["targets"] = targets(report)
+    print(describe(report))
+    print(table(report))
+    path = Path(args.json).with_name("bench-kpis.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"results in {path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("config", nargs="?")
@@ -1041,7 +1336,10 @@ def main():
     parser.add_argument("--leads", type=int, default=200_000)
     parser.add_argument("--followups", type=int)
     parser.add_argument(
-        "--only", choices=["commissions"], help="one section alone, without the lead data set"
+        "--only",
+        choices=["commissions", "kpis"],
+        help="one section alone: commissions (without the lead data set), kpis (the addon's"
+        " lead database alone)",
     )
     parser.add_argument("--consultants", type=int, default=bench_data.CONSULTANTS)
     parser.add_argument("--enrollments", type=int, default=bench_data.COMMISSION_ENROLLMENTS)
@@ -1053,6 +1351,7 @@ def main():
     parser.add_argument("--cron-child", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--cron-kind", default="protection", help=argparse.SUPPRESS)
     parser.add_argument("--commissions-child", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--kpis-child", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--profile", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.readme:  # bench.py --readme [JSON]
@@ -1061,6 +1360,10 @@ def main():
     if args.commissions_child:  # bench.py --commissions-child DB CONFIG [--profile FILE]
         odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
         print(json.dumps(commissions_child(args.commissions_child, args.profile)))
+        return
+    if args.kpis_child:  # bench.py --kpis-child DB CONFIG
+        odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+        print(json.dumps(kpi_child(args.kpis_child)))
         return
     if args.cron_child:  # bench.py --cron-child DB CONFIG
         odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
@@ -1079,6 +1382,9 @@ def main():
     )
     if args.only == "commissions":
         bench_commissions(args, commissions)
+        return
+    if args.only == "kpis":
+        bench_kpis(args)
         return
     followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
     sizes = [(args.leads, followups)]
@@ -1143,6 +1449,8 @@ def main():
     report["value_grades"] = run_cron(
         args.config, db_name(args.addon, args.leads), kind="value_grades"
     )
+    print("consultant KPIs and champions …", flush=True)
+    report["kpis"] = run_kpis(args.config, db_name(args.addon, args.leads))
     report["generation"]["commissions"] = generation_time(commissions)
     print("commission statements …", flush=True)
     report["commissions"] = run_commissions(args.config, commissions)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make bench [LEADS=n] [FOLLOWUPS=n] [CONSULTANTS=n] [ENROLMENTS=n] [ONLY=commissions]:
+# make bench [LEADS=n] [FOLLOWUPS=n] [CONSULTANTS=n] [ENROLMENTS=n] [ONLY=commissions|kpis]:
 # stock crm + sale_crm vs training_crm on a school-chain data set (default
-# 200,000 leads), same server, same run, then last month's commission
+# 200,000 leads), same server, same run, the consultant KPI pivot and the
+# champions on the addon's database, then last month's commission
 # statements of CONSULTANTS consultants (300) over ENROLMENTS enrolments
 # (50,000) on a database of their own (HISTORY=n adds n older months of as
-# many enrolments); ONLY=commissions runs those alone. The
+# many enrolments); ONLY=commissions runs those alone, ONLY=kpis the KPI
+# reads alone on the addon's lead database of LEADS leads. The
 # databases are kept for the next run; BENCH_REGENERATE=1 rebuilds them,
 # BENCH_PROFILE=1 profiles the statements (.local/bench-commissions.prof) and
 # BENCH_README=1 writes the results into README.md.

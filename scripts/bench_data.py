@@ -33,7 +33,7 @@ from odoo import Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, email_normalize
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
 STOCK_MODULES = "crm,sale_crm"  # what training_crm depends on
@@ -85,6 +85,32 @@ CANCELLED_SHARE = 0.03
 # only): the STUDENTS above, then families of one parent for every four
 # students, each with one to three enrolments in classes that have ended.
 VALUE_CONTACTS = 100_000
+# The consultant KPIs' sources (addon only): REGRADE_SHARE of the graded
+# leads with follow-ups were graded otherwise at first and regraded later;
+# trial classes where a follow-up's channel is a trial class (attended when
+# the person was reached, no-show when not answering); a nightly snapshot for
+# each of SNAPSHOT_DAYS days (the leads' history).
+REGRADE_SHARE = 0.25
+TRIAL_STATES = {"reached": "attended", "no_answer": "no_show"}
+SNAPSHOT_DAYS = 400
+# Columns of the KPI sources the generator leaves empty, and why: any other
+# column it does not write fails the generation (a new stored field).
+KPI_EMPTY = {
+    "training_crm_grade_history": {"id": "the sequence's"},
+    "training_crm_invalidation": {
+        "id": "the sequence's",
+        "competitor_contract_end": "the follow-ups give none",
+        "restored_date": "no lead restored",
+        "return_date": "no lead restored",
+    },
+    "training_trial": {
+        "id": "the sequence's",
+        "class_id": "trials of one-to-one lessons, in no class",
+        "note": "no note",
+    },
+    "training_crm_consultant_snapshot": {"id": "the sequence's"},
+    "crm_lead_training_course_rel": {},
+}
 UNCHECKED = {
     # Odoo stamps "now" when empty and keeps any value: nothing to derive.
     ("crm.lead", "date_last_stage_update"),
@@ -99,7 +125,16 @@ def schema_hash(env):
     """Stored fields of the models the generator writes: new code, new data set."""
     names = sorted(
         f"{model}.{name}"
-        for model in ("crm.lead", "training.crm.followup", "mail.activity", "training.enrollment")
+        for model in (
+            "crm.lead",
+            "training.crm.followup",
+            "mail.activity",
+            "training.enrollment",
+            "training.crm.grade.history",
+            "training.crm.invalidation",
+            "training.trial",
+            "training.crm.consultant.snapshot",
+        )
         if model in env
         for name, field in env[model]._fields.items()
         if field.store and field.column_type
@@ -195,6 +230,14 @@ def copy_rows(cr, table, columns, rows):
         cr.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
+def check_columns(cr, table, columns, empty):
+    """Fail on a column of `table` that is neither written (`columns`) nor
+    known to stay empty (`empty`): a new stored field the generator ignores."""
+    cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
+    missing = {row[0] for row in cr.fetchall()} - set(columns) - set(empty)
+    assert not missing, f"{table} columns the generator ignores: {sorted(missing)}"
+
+
 def weighted(rng, weights):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -233,7 +276,16 @@ class Generator:
                 step = time.perf_counter()
                 self.write_enrollments()
                 print(
-                    f"  {ENROLLMENTS:,} enrolments in {time.perf_counter() - step:.0f} s",
+                    f"  {ENROLLMENTS:,} enrolments (and {self.won_enrollments:,} of won leads) "
+                    f"in {time.perf_counter() - step:.0f} s",
+                    flush=True,
+                )
+                step = time.perf_counter()
+                self.write_kpi_sources()
+                print(
+                    "  "
+                    + ", ".join(f"{count:,} {table}" for table, count in self.kpi_rows.items())
+                    + f" in {time.perf_counter() - step:.0f} s",
                     flush=True,
                 )
             step = time.perf_counter()
@@ -247,11 +299,20 @@ class Generator:
             self.score_closed_leads()
             env.flush_all()
             print(f"  lead scoring in {time.perf_counter() - step:.0f} s", flush=True)
+            if self.addon:
+                step = time.perf_counter()
+                self.write_snapshots()
+                print(
+                    f"  {self.snapshot_rows:,} snapshots in {time.perf_counter() - step:.0f} s "
+                    f"(today's by the scheduled action's method in {self.snapshot_seconds:.1f} s)",
+                    flush=True,
+                )
             step = time.perf_counter()
             check_sample(env, self.rng)
             print(f"  ORM check of 200 leads in {time.perf_counter() - step:.0f} s", flush=True)
             if self.addon:
                 check_enrollment_sample(env, self.rng)
+                check_kpi_sample(env, random.Random(self.seed + 7))
             env["ir.config_parameter"].set_param(
                 MARKER, marker(self.n_leads, self.n_followups, schema_hash(env))
             )
@@ -588,10 +649,13 @@ class Generator:
             team = self.teams[lead["team"]].id
             for followup in lead["followups"]:
                 outcome = followup["outcome"]
+                # Kept for the KPI sources (trials, invalidations): the same draws as before.
+                followup["id"] = next_id
+                followup["channel"] = channel = weighted(self.rng, CHANNELS)
                 rows.append(
                     (
                         next_id, lead["id"], lead["user"], followup["date"],
-                        weighted(self.rng, CHANNELS), outcome, self.rng.choice(NOTES),
+                        channel, outcome, self.rng.choice(NOTES),
                         followup["next"], outcome in REACHED, outcome in FAILED, team,
                         self.company_id, followup["grade"] and followup["grade"].id,
                         followup["local_day"],
@@ -606,6 +670,139 @@ class Generator:
         ]  # fmt: skip
         copy_rows(self.cr, "training_crm_followup", columns, rows)
         self.followup_rows = len(rows)
+
+    def write_kpi_sources(self):
+        """What the consultant KPIs read besides leads, follow-ups and
+        enrolments, as the addon writes them, in their own random stream:
+        grade changes (the owner grades a lead at the first follow-up, or
+        when it is assigned; REGRADE_SHARE of those with two follow-ups or
+        more graded otherwise first, then regraded to the lead's grade at a
+        later one), an invalidation record for each lead the follow-up log
+        invalidated, trial classes where a follow-up's channel is one; and
+        each lead's course of interest, the one its name says (complete
+        information, on the snapshots)."""
+        rng = random.Random(self.seed + 4)
+        grades = {code: grade.id for code, grade in self.grades.items()}
+        history, invalid, trials, interests = [], [], [], []
+        for lead in self.leads:
+            user, team = lead["user"], self.teams[lead["team"]].id
+            followups = lead["followups"]
+            course = self.courses[lead["name"].split(" · ")[1]]
+            interests.append((lead["id"], course))  # the course its name says
+            if lead["grade"]:
+                final = grades[lead["grade"]]
+                first = followups[0]["date"] if followups else lead["open"]
+                changes = [(None, final, first)]
+                if len(followups) >= 2 and rng.random() < REGRADE_SHARE:
+                    initial = grades[rng.choice([c for c in GRADES if c != lead["grade"]])]
+                    later = rng.choice(followups[1:])["date"]
+                    changes = [(None, initial, first), (initial, final, later)]
+                history += [
+                    (
+                        lead["id"], old, new, user, team, self.company_id, date,
+                        date, date, user, user,
+                    )
+                    for old, new, date in changes
+                ]  # fmt: skip
+            if lead.get("lost"):
+                last = followups[-1]
+                invalid.append(
+                    (
+                        lead["id"], self.lost_reasons[lead["lost"]], user, team, self.company_id,
+                        last["id"], lead["lost"], last["date"], last["date"], last["date"],
+                        user, user,
+                    )
+                )  # fmt: skip
+            for followup in followups:
+                state = TRIAL_STATES.get(followup["outcome"])
+                if followup["channel"] != "trial_class" or not state:
+                    continue
+                booked = followup["date"] - timedelta(days=rng.randint(1, 7))
+                trials.append(
+                    (
+                        lead["id"], team, self.company_id, course, user, state,
+                        followup["date"], 1.0, booked, followup["date"], user, user,
+                    )
+                )  # fmt: skip
+        sources = (
+            ("crm_lead_training_course_rel", ["lead_id", "course_id"], interests),
+            (
+                "training_crm_grade_history",
+                [
+                    "lead_id", "old_grade_id", "new_grade_id", "user_id", "team_id",
+                    "company_id", "date", "create_date", "write_date", "create_uid", "write_uid",
+                ],
+                history,
+            ),
+            (
+                "training_crm_invalidation",
+                [
+                    "lead_id", "lost_reason_id", "user_id", "team_id", "company_id",
+                    "followup_id", "reason", "date", "create_date", "write_date",
+                    "create_uid", "write_uid",
+                ],
+                invalid,
+            ),
+            (
+                "training_trial",
+                [
+                    "lead_id", "team_id", "company_id", "course_id", "user_id", "state", "date",
+                    "duration", "create_date", "write_date", "create_uid", "write_uid",
+                ],
+                trials,
+            ),
+        )  # fmt: skip
+        self.kpi_rows = {}
+        for table, columns, rows in sources:
+            check_columns(self.cr, table, columns, KPI_EMPTY[table])
+            copy_rows(self.cr, table, columns, rows)
+            self.kpi_rows[table] = len(rows)
+
+    def write_snapshots(self):
+        """The nightly snapshot of every consultant's open leads: today's by
+        the scheduled action's own method (timed), the SNAPSHOT_DAYS days
+        before derived from it with COPY, as if it had run every night: fewer
+        open leads the further back (the data set grows), the same shares
+        covered, overdue and complete give or take 5%. Its own random stream."""
+        rng = random.Random(self.seed + 6)
+        Snapshot = self.env["training.crm.consultant.snapshot"]
+        step = time.perf_counter()
+        Snapshot._take_snapshot(now=self.now)
+        self.snapshot_seconds = time.perf_counter() - step
+        self.cr.execute(
+            """SELECT day, user_id, team_id, company_id, open_lead_count, covered_lead_count,
+                      overdue_lead_count, complete_lead_count
+                 FROM training_crm_consultant_snapshot ORDER BY user_id, team_id"""
+        )
+        today = self.cr.fetchall()
+        columns = [
+            "day", "user_id", "team_id", "company_id", "open_lead_count", "covered_lead_count",
+            "overdue_lead_count", "complete_lead_count",
+            "create_date", "write_date", "create_uid", "write_uid",
+        ]  # fmt: skip
+        check_columns(
+            self.cr, "training_crm_consultant_snapshot", columns,
+            KPI_EMPTY["training_crm_consultant_snapshot"],
+        )  # fmt: skip
+        rows = []
+        for day, user, team, company, opened, covered, overdue, complete in today:
+            for age in range(1, SNAPSHOT_DAYS + 1):
+                past = day - timedelta(days=age)
+                count = round(opened * (1 - 0.5 * age / SNAPSHOT_DAYS) * rng.uniform(0.95, 1.05))
+                shares = [
+                    min(count, round(count * part / opened * rng.uniform(0.95, 1.05)))
+                    if opened
+                    else 0
+                    for part in (covered, overdue, complete)
+                ]
+                # Taken at 23:50 in Shanghai, 15:50 UTC, by the scheduled action (OdooBot).
+                stamp = datetime.combine(past, datetime.min.time()) + timedelta(
+                    hours=15, minutes=50
+                )
+                rows.append((past, user, team, company, count, *shares, stamp, stamp, 1, 1))
+        copy_rows(self.cr, "training_crm_consultant_snapshot", columns, rows)
+        self.snapshot_rows = len(rows) + len(today)
+        self.cr.execute("ANALYZE training_crm_consultant_snapshot")
 
     def create_classes(self, env, rng, day, low, high, sign=1):
         """The bench's courses (ORM), CLASSES_PER_COURSE classes each, starting
@@ -681,13 +878,54 @@ class Generator:
             "create_date", "write_date", "create_uid", "write_uid",
         ]  # fmt: skip
         copy_rows(self.cr, "training_enrollment", columns, rows)
+        self.courses = {
+            course.name.removesuffix(" (bench)"): course.id
+            for course in env["training.course"].search([("name", "like", "% (bench)")])
+        }
+        self.write_won_enrollments(classes, students, currency, columns)
         self.write_value_families(classes, currency, consultants, team_of)
         self.type_enrollments()
+        # Cancelled on the day they were last written (the ORM stamps the day of cancelling).
+        self.cr.execute(
+            """UPDATE training_enrollment
+                  SET cancel_date = ((write_date AT TIME ZONE 'UTC') AT TIME ZONE %s)::date
+                WHERE state = 'cancelled' AND cancel_date IS NULL""",
+            [TZ],
+        )
         # The students' lifecycle: enrolled while one of their enrolments is.
         self.cr.execute(
             """UPDATE res_partner SET training_lifecycle = 'enrolled'
                 WHERE id IN (SELECT partner_id FROM training_enrollment WHERE state = 'enrolled')"""
         )
+
+    def write_won_enrollments(self, classes, students, currency, columns):
+        """One enrolment for each won lead, by its owner on its closing day,
+        in a class of the lead's course starting after it if any (the
+        consultant KPIs' won leads, conversions and converted trials), still
+        `enrolled` as the others. Their own random stream."""
+        rng = random.Random(self.seed + 5)
+        by_course = defaultdict(list)
+        for row in classes:
+            by_course[row[1]].append(row)
+        rows = []
+        for lead in self.leads:
+            if not lead.get("won"):
+                continue
+            closed = lead["dates"][-1] if lead["dates"] else lead["open"]
+            offered = by_course[self.courses[lead["name"].split(" · ")[1]]]
+            later = [row for row in offered if row[2] >= closed.date()]
+            class_id, course_id, start, end = rng.choice(later or offered)
+            student, user = rng.choice(students), lead["user"]
+            rows.append(
+                (
+                    student, student, course_id, class_id, 48.0, 0.0, 48.0, currency,
+                    rng.choice((3000.0, 6000.0, 12000.0)), start, end, "enrolled", user, user,
+                    self.teams[lead["team"]].id, self.company_id, closed, closed, user, user,
+                    lead["id"],
+                )
+            )  # fmt: skip
+        copy_rows(self.cr, "training_enrollment", [*columns, "lead_id"], rows)
+        self.won_enrollments = len(rows)
 
     def write_value_families(self, classes, currency, consultants, team_of):
         """Families for the value grade action, up to VALUE_CONTACTS contacts
@@ -840,6 +1078,7 @@ class Generator:
         tables = ["crm_lead", "mail_activity"]
         if self.addon:
             tables += ["training_crm_followup", "training_enrollment"]
+            tables += ["training_crm_grade_history", "training_crm_invalidation", "training_trial"]
         for table in tables:
             self.cr.execute(
                 SQL(
@@ -859,6 +1098,33 @@ def check_enrollment_sample(env, rng, size=200):
     ids = rng.sample([row[0] for row in env.cr.fetchall()], size)
     enrollments = env["training.enrollment"].browse(ids)
     check_records(env, [enrollments, enrollments.partner_id])
+
+
+def check_kpi_sample(env, rng, size=200):
+    """The KPI sources against the ORM: the trials' stored computed fields
+    (team, company, consultant) recomputed for a sample; each graded lead's
+    last grade change ends at its grade; each invalid lead (lost) has the
+    invalidation record of its lost reason, made by its last follow-up."""
+    env.cr.execute("SELECT id FROM training_trial ORDER BY id")
+    ids = [row[0] for row in env.cr.fetchall()]
+    check_records(env, [env["training.trial"].browse(rng.sample(ids, min(size, len(ids))))])
+    env.cr.execute(
+        """SELECT count(*) FROM crm_lead l
+             LEFT JOIN LATERAL (SELECT new_grade_id FROM training_crm_grade_history h
+                                 WHERE h.lead_id = l.id ORDER BY date DESC, id DESC LIMIT 1) h
+               ON TRUE
+            WHERE l.intent_grade_id IS DISTINCT FROM h.new_grade_id"""
+    )
+    assert not env.cr.fetchone()[0], "leads whose grade is not their last grade change"
+    env.cr.execute(
+        """SELECT count(*) FROM crm_lead l
+             LEFT JOIN training_crm_invalidation i ON i.lead_id = l.id
+             LEFT JOIN training_crm_followup f ON f.id = i.followup_id
+            WHERE NOT l.active AND (i.id IS NULL OR i.lost_reason_id != l.lost_reason_id
+                                    OR f.date != i.date OR f.lead_id != l.id
+                                    OR f.date != l.last_followup_date)"""
+    )
+    assert not env.cr.fetchone()[0], "invalid leads without their invalidation record"
 
 
 def check_sample(env, rng, size=200):

@@ -2,6 +2,13 @@ from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.tools import SQL
 
 
+def disable_jit(cr):
+    """No JIT compilation for the rest of the transaction: PostgreSQL's JIT
+    compiles the KPIs' wide UNION for seconds (6 s for the champions on
+    200,000 leads, `make bench ONLY=kpis`) and saves less than that."""
+    cr.execute(SQL("SET LOCAL jit = off"))
+
+
 class TrainingCrmConsultantReport(models.Model):
     """KPIs per consultant, team and month (SPEC 6): one row per consultant,
     the team stored on each record counted, and month (the company's calendar).
@@ -341,7 +348,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT f.user_id, f.team_id, f.company_id,
-                           date_trunc('month', f.local_date)::date AS date,
+                           date_trunc('month', f.local_date::timestamp)::date AS date,
                            count(*) AS followup_count
                       FROM training_crm_followup f
                      WHERE f.local_date IS NOT NULL
@@ -354,13 +361,13 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT s.user_id, s.team_id, s.company_id,
-                           date_trunc('month', s.day)::date AS date,
+                           date_trunc('month', s.day::timestamp)::date AS date,
                            s.open_lead_count, s.covered_lead_count, s.overdue_lead_count,
                            s.complete_lead_count
                       FROM training_crm_consultant_snapshot s
                       JOIN (SELECT company_id, max(day) AS day
                               FROM training_crm_consultant_snapshot
-                          GROUP BY company_id, date_trunc('month', day)) last
+                          GROUP BY company_id, date_trunc('month', day::timestamp)) last
                         ON last.day = s.day
                        AND last.company_id IS NOT DISTINCT FROM s.company_id
                     """
@@ -379,7 +386,8 @@ class TrainingCrmConsultantReport(models.Model):
                            count(*) AS trial_count,
                            count(*) FILTER (WHERE EXISTS (
                                SELECT 1 FROM training_enrollment e
-                                WHERE e.lead_id = t.lead_id AND e.state != 'cancelled'
+                                WHERE e.lead_id = t.lead_id AND e.lead_id IS NOT NULL
+                                  AND e.state != 'cancelled'
                            )) AS trial_enrolled_count
                       FROM training_trial t %s
                      WHERE t.state = 'attended'
@@ -391,18 +399,27 @@ class TrainingCrmConsultantReport(models.Model):
                 ["trial_count", "trial_enrolled_count"],
             ),
             (
+                # Summed per lead first, then per month: won leads are the
+                # rows with a lead, without count(DISTINCT)'s sort of every
+                # enrolment (on disk from 250,000 enrolments on).
                 SQL(
                     """
-                    SELECT e.user_id, e.team_id, e.company_id, %s AS date,
-                           count(DISTINCT e.lead_id) AS won_lead_count,
-                           count(*) AS enrollment_count,
-                           sum(e.amount) AS won_amount,
-                           count(*) FILTER (WHERE e.enrollment_type = 'renewal')
-                               AS renewal_count,
-                           count(*) FILTER (WHERE e.enrollment_type = 'added_subject')
-                               AS added_subject_count
-                      FROM training_enrollment e %s
-                     WHERE e.state != 'cancelled'
+                    SELECT user_id, team_id, company_id, date,
+                           count(lead_id) AS won_lead_count,
+                           sum(enrollment_count) AS enrollment_count,
+                           sum(won_amount) AS won_amount,
+                           sum(renewal_count) AS renewal_count,
+                           sum(added_subject_count) AS added_subject_count
+                      FROM (SELECT e.user_id, e.team_id, e.company_id, %s AS date, e.lead_id,
+                                   count(*) AS enrollment_count,
+                                   sum(e.amount) AS won_amount,
+                                   count(*) FILTER (WHERE e.enrollment_type = 'renewal')
+                                       AS renewal_count,
+                                   count(*) FILTER (WHERE e.enrollment_type = 'added_subject')
+                                       AS added_subject_count
+                              FROM training_enrollment e %s
+                             WHERE e.state != 'cancelled'
+                          GROUP BY 1, 2, 3, 4, 5) per_lead
                   GROUP BY 1, 2, 3, 4
                     """,
                     self._month(SQL("e.create_date")),
@@ -482,7 +499,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT s.consultant_id AS user_id, e.team_id, s.company_id,
-                           date_trunc('month', s.date)::date AS date,
+                           date_trunc('month', s.date::timestamp)::date AS date,
                            count(*) AS satisfaction_count,
                            sum(s.score_average) AS satisfaction_score_total
                       FROM training_satisfaction s
@@ -497,7 +514,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT t.user_id, t.team_id, t.company_id,
-                           date_trunc('month', t.date_from)::date AS date,
+                           date_trunc('month', t.date_from::timestamp)::date AS date,
                            sum(t.amount) AS target_amount
                       FROM training_sales_target t
                      WHERE t.period = 'month' AND t.user_id IS NOT NULL
@@ -510,7 +527,7 @@ class TrainingCrmConsultantReport(models.Model):
                 SQL(
                     """
                     SELECT s.user_id, s.team_id, s.company_id,
-                           date_trunc('month', s.date_from)::date AS date,
+                           date_trunc('month', s.date_from::timestamp)::date AS date,
                            sum(s.amount_total) AS commission_amount
                       FROM training_commission_statement s
                   GROUP BY 1, 2, 3, 4
@@ -559,6 +576,15 @@ class TrainingCrmConsultantReport(models.Model):
         )
 
     def _query(self):
+        """The parts summed by consultant, team, company and month.
+
+        `month_fence`, a window partitioned by all keys but the month, no
+        measure: PostgreSQL pushes a filter on the consultant, team or
+        company down into the parts (their indexes), but one on the month
+        stays above the window, on the summed rows; pushed down, it was
+        checked on every row of every part, converting its time to the
+        company's calendar once more (a year's pivot took longer than all
+        months', `make bench ONLY=kpis`)."""
         measures = self._get_sum_measures()
         ratios = self._get_ratio_measures()
         branches = []
@@ -591,7 +617,8 @@ class TrainingCrmConsultantReport(models.Model):
             WITH company_tz AS (
                 SELECT c.id, p.tz FROM res_company c JOIN res_partner p ON p.id = c.partner_id
             )
-            SELECT %s AS id, user_id, team_id, company_id, date, %s, %s
+            SELECT %s AS id, user_id, team_id, company_id, date, %s, %s,
+                   count(*) OVER (PARTITION BY user_id, team_id, company_id) AS month_fence
               FROM (%s) parts (user_id, team_id, company_id, date, %s)
           GROUP BY user_id, team_id, company_id, date
             """,
@@ -603,11 +630,12 @@ class TrainingCrmConsultantReport(models.Model):
         )
 
     def _row_id(self):
-        """A row's id from its keys, not row_number(): a window function would
-        keep a domain (a consultant's rule, a month) from reaching the parts,
-        and every read would sum every table. Unique while team ids stay under
-        10,000 and company ids under 100; under 2**53 (JavaScript's integers)
-        for user ids up to 9,000,000 and months until 2083."""
+        """A row's id from its keys, not row_number(): a window over all rows
+        would keep any domain (a consultant's rule) from reaching the parts,
+        and every read would sum every table (see `month_fence` in _query).
+        Unique while team ids stay under 10,000 and company ids under 100;
+        under 2**53 (JavaScript's integers) for user ids up to 9,000,000 and
+        months until 2083."""
         return SQL(
             """
             ((COALESCE(user_id, 0)::bigint * 10000 + mod(COALESCE(team_id, 0), 10000)) * 1000
@@ -627,12 +655,15 @@ class TrainingCrmConsultantReport(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        """Every read of the view (search_read, read_group, counts) searches."""
+        disable_jit(self.env.cr)
+        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
+
+    @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         """Ratios of a group are its summed numerator over its summed
         denominator, not the average of its rows' ratios."""
-        # PostgreSQL's JIT compiles this wide UNION for seconds (3 s of 10 s
-        # on 200,000 leads, more with each measure) and saves less than that.
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         ratios = self._get_ratio_measures()
         asked = [name for name in (spec.split(":")[0].strip() for spec in fields) if name in ratios]
         if not asked:
