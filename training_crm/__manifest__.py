@@ -54,6 +54,8 @@
         "views/training_referral_views.xml",
         "security/training_value_grade_security.xml",
         "views/training_value_grade_views.xml",
+        "data/training_crm_pool_data.xml",
+        "views/crm_lead_pool_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -49,6 +49,13 @@ class ResConfigSettings(models.TransientModel):
         help="Leads a consultant may claim from the pool per day, counted on their own "
         "local day (0: no cap).",
     )
+    training_pool_warning_days = fields.Integer(
+        string="Warn Before Reclaim (days)",
+        config_parameter="training_crm.pool_warning_days",
+        default=2,
+        help="This many days before a lead returns to the pool, its owner gets a "
+        '"returns to the pool on …" activity (0: no warning).',
+    )
 
     # Follow-up cadence
     training_first_followup_delay_days = fields.Integer(
