@@ -40,3 +40,4 @@ from . import test_referral
 from . import test_referral_rpc
 from . import test_value_grade
 from . import test_value_grade_rpc
+from . import test_pool_reclaim
