@@ -1,7 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, tagged, warmup
 
 from .common import TrainingCrmCommon
 
@@ -266,3 +266,49 @@ class TestPoolReclaim(TrainingCrmCommon):
         self.assertEqual(due.pool_return_rule, "no_followup")
         self.assertEqual(due_b.pool_return_rule, "not_enrolled")
         self.assertEqual(mine.user_id, self.user_consultant, "the preview returns nothing")
+
+
+@tagged("post_install", "-at_install")
+class TestPoolReclaimQueries(TrainingCrmCommon):
+    """The reclaim and its warnings cost the same number of queries for 5
+    leads as for 15: nothing runs a query per lead."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param("training_crm.pool_warning_days", "2")
+        cls.grade_c.write({"protection_days": 10, "enrol_days": 0})
+        cls.warning_type = cls.env.ref("training_crm.mail_activity_type_pool_return")
+        with freeze_time(T0):
+            cls.leads = cls.env["crm.lead"].create(
+                [
+                    {
+                        "name": f"Lead {i}",
+                        "type": "opportunity",
+                        "user_id": user.id,
+                        "team_id": cls.team.id,
+                        "intent_grade_id": cls.grade_c.id,
+                    }
+                    for i in range(10)
+                    for user in (cls.user_consultant, cls.user_consultant_2)
+                ]
+            )
+
+    @warmup
+    def test_batch_queries_do_not_grow_with_the_leads(self):
+        """A batch's warnings, then its release: one create, one message insert."""
+        tz = self.env["crm.lead"]._get_training_tz()
+        for size, warn_queries, release_queries in ((5, 14, 10), (15, 14, 10)):
+            leads = self.leads[:size] if size == 5 else self.leads[5:]
+            with self.subTest(size=size), freeze_time(T0 + timedelta(days=9)):
+                self.env.flush_all()
+                self.env.invalidate_all()
+                with self.assertQueryCount(warn_queries):
+                    leads._create_pool_warnings(self.warning_type, tz)
+                    self.env.flush_all()
+                self.assertEqual(len(leads.activity_ids), size)
+                self.env.invalidate_all()
+                with self.assertQueryCount(release_queries):
+                    leads._release_to_pool()
+                    self.env.flush_all()
+                self.assertFalse(leads.user_id)
