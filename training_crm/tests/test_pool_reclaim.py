@@ -1,9 +1,10 @@
 from datetime import date, datetime, timedelta
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import freeze_time, tagged, warmup
+from odoo.tests import freeze_time, new_test_user, tagged, warmup
 
 from .common import TrainingCrmCommon
+from .test_followup_rpc import JsonRpcMixin
 
 # 02:00 UTC is 10:00 in Shanghai: the UTC and the local day are the same.
 T0 = datetime(2027, 3, 1, 2, 0)
@@ -312,3 +313,51 @@ class TestPoolReclaimQueries(TrainingCrmCommon):
                     leads._release_to_pool()
                     self.env.flush_all()
                 self.assertFalse(leads.user_id)
+
+
+@tagged("post_install", "-at_install")
+class TestPoolLockJsonRpc(JsonRpcMixin):
+    """A consultant's web client cannot lock a lead against reclaim, nor move
+    its clocks; a supervisor's can."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.consultant = new_test_user(
+            cls.env,
+            login="lock_rpc",
+            password="lock_rpc_pw",
+            groups="training_crm.group_consultant",
+        )
+        cls.supervisor = new_test_user(
+            cls.env,
+            login="lock_rpc_sup",
+            password="lock_rpc_sup_pw",
+            groups="training_crm.group_supervisor",
+        )
+        cls.mine = cls.env["crm.lead"].create(
+            {
+                "name": "Mine",
+                "user_id": cls.consultant.id,
+                "intent_grade_id": cls.env.ref("training_crm.grade_c").id,
+            }
+        )
+
+    def test_lock_over_json_rpc(self):
+        lock = {
+            "pool_protected": True,
+            "pool_protected_reason": "Travelling",
+            "pool_protected_until": "2099-01-01",
+        }
+        self.authenticate("lock_rpc", "lock_rpc_pw")
+        error = self._call_error("crm.lead", "write", [self.mine.id], lock)
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        error = self._call_error(
+            "crm.lead", "write", [self.mine.id], {"owner_date": "2099-01-01 00:00:00"}
+        )
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        self.assertFalse(self.mine.pool_protected)
+        self.authenticate("lock_rpc_sup", "lock_rpc_sup_pw")
+        self._call("crm.lead", "write", [self.mine.id], lock)
+        self.assertTrue(self.mine.pool_protected)
+        self.assertEqual(str(self.mine.pool_return_date), "2099-01-01 00:00:00")
