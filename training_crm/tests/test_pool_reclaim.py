@@ -268,6 +268,25 @@ class TestPoolReclaim(TrainingCrmCommon):
         self.assertEqual(due_b.pool_return_rule, "not_enrolled")
         self.assertEqual(mine.user_id, self.user_consultant, "the preview returns nothing")
 
+    def test_views_show_the_clocks_to_consultants_and_supervisors(self):
+        for user in (self.user_consultant, self.user_supervisor):
+            Lead = self.env["crm.lead"].with_user(user)
+            kanban = Lead.get_view(self.env.ref("crm.crm_case_kanban_view_leads").id, "kanban")
+            self.assertIn('name="pool_days_left"', kanban["arch"])
+            listed = Lead.get_view(self.env.ref("crm.crm_case_tree_view_oppor").id, "list")
+            self.assertIn('name="pool_days_left"', listed["arch"])
+            search = Lead.get_view(
+                self.env.ref("crm.view_crm_case_opportunities_filter").id, "search"
+            )
+            self.assertIn('name="pool_returning_soon"', search["arch"])
+            form = Lead.get_view(self.env.ref("crm.crm_lead_view_form").id)["arch"]
+            self.assertIn('name="pool_protected"', form)
+        settings = self.env["res.config.settings"].get_view(
+            self.env.ref("training_crm.res_config_settings_view_form_pool").id
+        )
+        self.assertIn('name="training_pool_warning_days"', settings["arch"])
+        self.assertEqual(self.env["res.config.settings"].create({}).training_pool_warning_days, 2)
+
 
 @tagged("post_install", "-at_install")
 class TestPoolReclaimQueries(TrainingCrmCommon):
