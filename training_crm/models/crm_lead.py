@@ -1602,7 +1602,10 @@ class CrmLead(models.Model):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()  # a chain's worth of leads never sits in the cache
-        self._update_pool_return_warnings(auto_commit)
+        if done == len(idle_ids):
+            # Once a run, when no lead is left to return: warning leads about to
+            # be returned by the next call would be wasted.
+            self._update_pool_return_warnings(auto_commit)
         self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
 
     @api.model
