@@ -31,3 +31,5 @@ from . import training_family_anonymization
 from . import training_trial
 from . import training_referral_reward
 from . import training_value_grade_history
+from . import training_crm_reveal
+from . import crm_lead_masking

@@ -625,6 +625,7 @@ class CrmLead(models.Model):
             self._check_pool_fields([vals])
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
+                self._check_training_holding_cap(self.env["res.users"].browse(vals["user_id"]))
                 self._log_direct_salesperson_change(vals["user_id"])
         released = None
         if "user_id" in vals and not vals["user_id"]:
@@ -865,6 +866,7 @@ class CrmLead(models.Model):
                 )
             )
         self._check_claim_limit()
+        self._check_training_holding_cap(self.env.user)
         self._claim_for(self.env.user)
         # Claimed from a card as from the form: say so, and show the lead as now owned.
         return {
@@ -1011,8 +1013,13 @@ class CrmLead(models.Model):
             .astimezone(pytz.utc)
             .replace(tzinfo=None)
         )
+        # Won leads never count: a claim that ends in an enrolment frees its place.
         claimed = self.sudo().search_count(
-            [("user_id", "=", self.env.uid), ("claim_date", ">=", day_start)]
+            [
+                ("user_id", "=", self.env.uid),
+                ("claim_date", ">=", day_start),
+                ("probability", "<", 100),
+            ]
         )
         if claimed >= limit:
             raise UserError(
@@ -1022,6 +1029,49 @@ class CrmLead(models.Model):
                     count=claimed,
                 )
             )
+
+    @api.model
+    def _get_training_holding_counts(self, users):
+        """{user: open leads they own}, all teams: one grouped query. Won and
+        lost leads are not held (私海库容 counts the leads still to win)."""
+        if not users:
+            return {}
+        domain = expression.AND([self._get_open_domain(), [("user_id", "in", users.ids)]])
+        return dict(self.sudo()._read_group(domain, ["user_id"], ["__count"]))
+
+    def _check_training_holding_cap(self, user):
+        """Refuse to give `user` these leads past their holding cap (私海库容),
+        saying how many they hold. Leads they own already, and won or lost
+        ones, take no room."""
+        taken = self.filtered(lambda lead: lead.user_id != user and lead._is_open())
+        if not taken or not user:
+            return
+        caps = [team._get_training_holding_cap(user) for team in taken.sudo().team_id]
+        if any(not lead.team_id for lead in taken.sudo()):
+            caps.append(self.env["crm.team"]._get_training_holding_cap(user))
+        cap = min((cap for cap in caps if cap), default=0)
+        if not cap:
+            return
+        held = self._get_training_holding_counts(user).get(user, 0)
+        if held + len(taken) <= cap:
+            return
+        if user == self.env.user:
+            message = self.env._(
+                "You hold %(count)s open leads and your cap is %(cap)s: win, hand back or "
+                "let go of some before taking more.",
+                count=held,
+                cap=cap,
+            )
+        else:
+            message = self.env._(
+                "%(user)s holds %(count)s open leads and their cap is %(cap)s: they cannot "
+                "take %(more)s more.",
+                user=user.name,
+                count=held,
+                cap=cap,
+                more=len(taken),
+            )
+        raise UserError(message)
 
     # ------------------------------------------------------------
     # BUSINESS: the lead's state

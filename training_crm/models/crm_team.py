@@ -9,6 +9,22 @@ from odoo import api, fields, models
 class CrmTeam(models.Model):
     _inherit = "crm.team"
 
+    # The pool's rules
+    training_holding_cap = fields.Integer(
+        string="Holding Cap",
+        help="Open leads a consultant may hold from this team's pool (私海库容): claims, "
+        "assignments and first contacts past it are refused. Won leads do not count. "
+        "0: the cap in Settings. A member's own cap comes first.",
+    )
+
+    _sql_constraints = [
+        (
+            "training_holding_cap_not_negative",
+            "CHECK(training_holding_cap >= 0)",
+            "The holding cap cannot be negative.",
+        ),
+    ]
+
     # Supervision dashboard (the supervisor's landing page)
     training_dispute_count = fields.Integer(
         compute="_compute_training_dashboard", string="Open Disputes"
@@ -60,6 +76,21 @@ class CrmTeam(models.Model):
                 [*teams, ("probability", ">=", 100), ("date_closed", ">=", month_start)],
             ),
         ]
+
+    def _get_training_holding_cap(self, user):
+        """The most open leads `user` may hold when taking a lead of this team
+        (of no team: empty): the member's own cap, else the team's, else
+        Settings'. 0: no cap. Supervisors have none: they bypass the pool's
+        guards."""
+        if user._is_training_supervisor() or not user.has_group("training_crm.group_consultant"):
+            return 0
+        team = self.sudo()[:1]
+        member = team.crm_team_member_ids.filtered(lambda m: m.user_id == user)[:1]
+        return (
+            member.training_holding_cap
+            or team.training_holding_cap
+            or self.env["crm.lead"]._get_int_param("training_crm.holding_cap", 0)
+        )
 
     @api.model
     def _get_training_utc_start(self, day):

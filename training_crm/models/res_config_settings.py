@@ -47,7 +47,15 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="training_crm.claim_daily_limit",
         default=0,
         help="Leads a consultant may claim from the pool per day, counted on their own "
-        "local day (0: no cap).",
+        "local day (0: no cap). Won leads do not count.",
+    )
+    training_holding_cap = fields.Integer(
+        string="Holding Cap",
+        config_parameter="training_crm.holding_cap",
+        default=0,
+        help="Open leads a consultant may hold (私海库容): claims, assignments and first "
+        "contacts past it are refused; won leads do not count (0: no cap). Each team, and "
+        "each team member, may have its own.",
     )
     training_pool_warning_days = fields.Integer(
         string="Warn Before Reclaim (days)",
@@ -249,10 +257,32 @@ class ResConfigSettings(models.TransientModel):
         help="Months since the family's first enrolment for a grade C contact.",
     )
 
+    # Number masking (号码脱敏)
+    # On by default: a config_parameter boolean cannot be switched off when its
+    # default is True (unchecking deletes the parameter, which reads as the
+    # default again), so this one is stored as "True"/"False" by get/set_values.
+    training_pool_masking = fields.Boolean(
+        string="Mask Pool Numbers",
+        default=True,
+        help="Consultants read the phone numbers, WeChat ID and e-mail of leads in the pool "
+        "masked (138****8000) until they claim a lead or reveal its numbers. Supervisors, "
+        "auditors and owners always read them in full.",
+    )
+    training_reveal_daily_limit = fields.Integer(
+        string="Daily Reveal Cap",
+        config_parameter="training_crm.reveal_daily_limit",
+        default=0,
+        help="Pool leads whose numbers a consultant may reveal per day, counted on their own "
+        "local day (0: no cap). Every reveal is logged.",
+    )
+
     def get_values(self):
         res = super().get_values()
         res["training_failed_attempts_count_days"] = self.env["crm.lead"]._get_bool_param(
             "training_crm.failed_attempts_count_days", True
+        )
+        res["training_pool_masking"] = self.env["crm.lead"]._get_bool_param(
+            "training_crm.pool_masking", True
         )
         return res
 
@@ -270,6 +300,10 @@ class ResConfigSettings(models.TransientModel):
         if self.env["crm.lead"]._get_bool_param(key, True) != count_days:
             self.env["ir.config_parameter"].sudo().set_param(key, str(count_days))
             self._recompute_failed_attempt_counts()
+        key = "training_crm.pool_masking"
+        masking = bool(self.training_pool_masking)
+        if self.env["crm.lead"]._get_bool_param(key, True) != masking:
+            self.env["ir.config_parameter"].sudo().set_param(key, str(masking))
         return res
 
     def _recompute_failed_attempt_counts(self):
@@ -315,19 +349,17 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             for higher, lower in (("a", "b"), ("b", "c")):
                 for key in ("amount", "count", "months"):
-                    if (
-                        settings[f"training_value_{higher}_{key}"]
-                        < settings[f"training_value_{lower}_{key}"]
-                    ):
+                    high, low = f"training_value_{higher}_{key}", f"training_value_{lower}_{key}"
+                    if settings[high] < settings[low]:
+                        # Labels looked up outside the call: an f-string among
+                        # its arguments stops the extraction of this file's terms.
+                        high_label = self._fields[high]._description_string(self.env)
+                        low_label = self._fields[low]._description_string(self.env)
                         raise ValidationError(
                             self.env._(
                                 "Value grades overlap: %(higher)s must be at least %(lower)s.",
-                                higher=self._fields[
-                                    f"training_value_{higher}_{key}"
-                                ]._description_string(self.env),
-                                lower=self._fields[
-                                    f"training_value_{lower}_{key}"
-                                ]._description_string(self.env),
+                                higher=high_label,
+                                lower=low_label,
                             )
                         )
 

@@ -401,6 +401,7 @@ class TrainingCrmFollowup(models.Model):
         leads = leads.filtered(lambda lead: not lead.first_contact_date)
         person_leads = leads.filtered(lambda lead: not lead.user_id)._get_person_leads_by_lead()
         window = timedelta(minutes=leads._get_int_param("training_crm.tie_window_minutes", 10))
+        held = {}  # open leads each consultant holds, counted once a cap applies to them
         for lead in leads:
             followup = first_by_lead[lead]
             user, date = followup.user_id, followup.date
@@ -423,6 +424,23 @@ class TrainingCrmFollowup(models.Model):
                     lambda other: other.first_contact_date or other.create_date
                 )[0]
                 vals.update(user_id=owner_lead.user_id.id, collision_lead_id=owner_lead.id)
+            elif cap := lead.team_id._get_training_holding_cap(user):
+                if user not in held:
+                    held[user] = leads._get_training_holding_counts(user).get(user, 0)
+                if held[user] >= cap:
+                    # The log is evidence: the contact is recorded, the lead stays in the pool.
+                    lead.write(vals)
+                    lead._message_log(
+                        body=self.with_context(lang=lead._get_training_lang(user)).env._(
+                            "%(user)s reached this person but holds %(count)s open leads, their "
+                            "cap: the lead stays in the pool.",
+                            user=user.name,
+                            count=held[user],
+                        )
+                    )
+                    continue
+                vals["user_id"] = user.id
+                held[user] += 1
             else:
                 vals["user_id"] = user.id
             lead.write(vals)
