@@ -58,6 +58,8 @@
         "security/training_crm_masking_security.xml",
         "views/crm_lead_masking_views.xml",
         "wizards/training_crm_lookup_views.xml",
+        "data/training_crm_pool_data.xml",
+        "views/crm_lead_pool_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

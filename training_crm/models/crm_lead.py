@@ -9,8 +9,9 @@ from psycopg2.errors import LockNotAvailable
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL, format_date, plaintext2html
 from odoo.tools.mail import generate_tracking_message_id
+from odoo.tools.sql import column_exists, create_column
 
 _logger = logging.getLogger(__name__)
 
@@ -37,6 +38,21 @@ RETURN_BATCH_SIZE = 200
 # Leads the follow-up activity cron handles per batch, and batches per call.
 ACTIVITY_BATCH_SIZE = 1000
 ACTIVITY_BATCHES_PER_CALL = 10
+# The reclaim clocks (回收规则) of a grade: what returns an owned lead to the pool.
+POOL_RETURN_RULES = [
+    ("no_followup", "No follow-up in time"),
+    ("not_enrolled", "Not enrolled in time"),
+]
+# Fields the reclaim keeps (as superuser): the clocks are nobody's to set by hand.
+POOL_CLOCK_FIELDS = (
+    "owner_date",
+    "pool_trial_date",
+    "pool_return_date",
+    "pool_return_rule",
+    "pool_return_reason",
+)
+# A supervisor's lock against reclaim.
+POOL_LOCK_FIELDS = ("pool_protected", "pool_protected_reason", "pool_protected_until")
 
 
 class CrmLead(models.Model):
@@ -207,6 +223,7 @@ class CrmLead(models.Model):
     can_reassign = fields.Boolean(compute="_compute_can_reassign")
     can_hand_back = fields.Boolean(compute="_compute_can_hand_back")
     can_edit_salesperson = fields.Boolean(compute="_compute_can_edit_salesperson")
+    can_protect = fields.Boolean(compute="_compute_can_protect")
     # Courses of interest, proposed on a new quotation
     course_ids = fields.Many2many(
         "training.course",
@@ -227,6 +244,86 @@ class CrmLead(models.Model):
     training_trial_count = fields.Integer(
         compute="_compute_training_trial_count", string="Trial Classes Count"
     )
+    # Reclaim (回收): when the pool takes the lead back, what holds it, and why it went
+    owner_date = fields.Datetime(
+        string="Owned Since",
+        compute="_compute_owner_date",
+        store=True,
+        precompute=True,
+        copy=False,
+        help="When the current salesperson took the lead (claim, first contact or "
+        "assignment): the enrolment limit of the lead's grade counts from here.",
+    )
+    pool_trial_date = fields.Datetime(
+        string="Trial Booked For",
+        compute="_compute_pool_trial_date",
+        store=True,
+        compute_sudo=True,
+        help="The latest booked trial class: the lead does not return to the pool before it.",
+    )
+    pool_protected = fields.Boolean(
+        string="Protected from Reclaim",
+        copy=False,
+        tracking=True,
+        help="A supervisor's lock: the lead does not return to the pool before the end date.",
+    )
+    pool_protected_reason = fields.Char(string="Protection Reason", copy=False, tracking=True)
+    pool_protected_until = fields.Date(
+        string="Protected Until",
+        copy=False,
+        tracking=True,
+        help="The lock ends on this day (UTC): the next reclaim run may return the lead.",
+    )
+    pool_return_date = fields.Datetime(
+        string="Returns to Pool On",
+        compute="_compute_pool_return_date",
+        store=True,
+        compute_sudo=True,
+        index="btree_not_null",
+        help="When the owned open lead returns to the pool under its grade's rules: the "
+        "earlier of its two clocks, not before a booked trial or the end of a supervisor's "
+        "lock. Empty when no rule applies, in dispute, unowned, won or lost.",
+    )
+    pool_return_rule = fields.Selection(
+        POOL_RETURN_RULES,
+        string="Would Return By",
+        compute="_compute_pool_return_date",
+        store=True,
+        compute_sudo=True,
+        help="The rule that returns the lead to the pool on its return date.",
+    )
+    pool_return_reason = fields.Selection(
+        POOL_RETURN_RULES,
+        string="Last Returned By",
+        readonly=True,
+        copy=False,
+        help="The rule that last returned the lead to the pool.",
+    )
+    pool_days_left = fields.Integer(
+        string="Days Left (剩余归属天数)",
+        compute="_compute_pool_days_left",
+        help="Days before the lead returns to the pool, on the school's calendar.",
+    )
+    pool_returning_soon = fields.Boolean(
+        string="Returning Soon",
+        compute="_compute_pool_days_left",
+        search="_search_pool_returning_soon",
+        help="The lead returns to the pool within the warning period (Settings).",
+    )
+
+    def _auto_init(self):
+        """Leads owned before the reclaim clocks existed were taken when they
+        were assigned: fill Owned Since from crm's assignment date in SQL before
+        the ORM would compute it as "now" (new databases and updates alike)."""
+        if not column_exists(self.env.cr, self._table, "owner_date"):
+            create_column(self.env.cr, self._table, "owner_date", "timestamp")
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead SET owner_date = COALESCE(date_open, create_date) "
+                    "WHERE user_id IS NOT NULL"
+                )
+            )
+        return super()._auto_init()
 
     def init(self):
         res = super().init()
@@ -509,6 +606,7 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             self._check_log_fields(vals_list)
+            self._check_pool_fields(vals_list)
         if self.env.context.get("import_file") or self.env.user.share:
             # Imports and web forms fill the team's pool, not the importer's pipeline.
             for vals in vals_list:
@@ -524,6 +622,7 @@ class CrmLead(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._check_log_fields([vals])
+            self._check_pool_fields([vals])
             if "user_id" in vals:
                 self._check_reassign_rights(vals["user_id"])
                 self._check_training_holding_cap(self.env["res.users"].browse(vals["user_id"]))
@@ -1421,18 +1520,126 @@ class CrmLead(models.Model):
         )
 
     # ------------------------------------------------------------
-    # BUSINESS: the pool's protection period (保护期)
+    # BUSINESS: the pool's reclaim clocks (保护期, 回收)
     # ------------------------------------------------------------
+
+    @api.depends("user_id")
+    def _compute_owner_date(self):
+        """Any change of salesperson restarts the owner's time: claims, first
+        contacts, assignments and reassignments alike (claim_date is claims only)."""
+        now = fields.Datetime.now()
+        for lead in self:
+            lead.owner_date = now if lead.user_id else False
+
+    @api.depends("training_trial_ids.state", "training_trial_ids.date")
+    def _compute_pool_trial_date(self):
+        for lead in self:
+            dates = [trial.date for trial in lead.training_trial_ids if trial.state == "booked"]
+            lead.pool_trial_date = max(dates, default=False)
+
+    # Stored, from the lead's own row and its grade: logging a follow-up, the
+    # hot path, recomputes it from what is already in the cache.
+    @api.depends(
+        "user_id",
+        "owner_date",
+        "active",
+        "probability",
+        "last_followup_date",
+        "in_dispute",
+        "pool_trial_date",
+        "pool_protected",
+        "pool_protected_until",
+        "intent_grade_id.protection_days",
+        "intent_grade_id.enrol_days",
+    )
+    def _compute_pool_return_date(self):
+        for lead in self:
+            lead.pool_return_date, lead.pool_return_rule = lead._get_pool_return()
+
+    @api.depends("pool_return_date")
+    @api.depends_context("tz", "uid")
+    def _compute_pool_days_left(self):
+        today = self._get_training_today()
+        tz = self._get_training_tz()
+        soon = fields.Datetime.now() + timedelta(days=self._get_pool_soon_days())
+        for lead in self:
+            date = lead.pool_return_date
+            lead.pool_days_left = (
+                (pytz.utc.localize(date).astimezone(tz).date() - today).days if date else 0
+            )
+            lead.pool_returning_soon = bool(date and date <= soon)
+
+    def _search_pool_returning_soon(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search returning-soon leads with = True or = False."))
+        soon = fields.Datetime.now() + timedelta(days=self._get_pool_soon_days())
+        if (operator == "=") == value:
+            return [("pool_return_date", "!=", False), ("pool_return_date", "<=", soon)]
+        return ["|", ("pool_return_date", "=", False), ("pool_return_date", ">", soon)]
+
+    @api.depends_context("uid")
+    def _compute_can_protect(self):
+        self.can_protect = self.env.user._is_training_supervisor()
+
+    @api.constrains("pool_protected", "pool_protected_reason", "pool_protected_until")
+    def _check_pool_protected(self):
+        for lead in self:
+            complete = lead.pool_protected_until and lead.pool_protected_reason
+            if lead.pool_protected and not complete:
+                raise ValidationError(
+                    self.env._(
+                        "A lead protected from reclaim needs a reason and the day the "
+                        "protection ends."
+                    )
+                )
+
+    def _get_pool_return(self):
+        """(when, rule): when the owned open lead returns to the pool, by which
+        clock. The earlier clock wins (on a tie, the follow-up's); a booked trial
+        or a supervisor's lock only postpones it, an open dispute suspends it."""
+        self.ensure_one()
+        grade = self.intent_grade_id
+        if not (self.user_id and grade and self.active) or self.probability >= 100:
+            return False, False
+        if self.in_dispute or not (grade.protection_days or grade.enrol_days):
+            return False, False
+        owned = self.owner_date or self.date_open or self.create_date or fields.Datetime.now()
+        clocks = []
+        if grade.protection_days:
+            since = max(owned, self.last_followup_date or owned)
+            clocks.append((since + timedelta(days=grade.protection_days), "no_followup"))
+        if grade.enrol_days:
+            clocks.append((owned + timedelta(days=grade.enrol_days), "not_enrolled"))
+        date, rule = min(clocks)
+        holds = [self.pool_trial_date]
+        if self.pool_protected and self.pool_protected_until:
+            holds.append(datetime.combine(self.pool_protected_until, time.min))
+        hold = max(filter(None, holds), default=None)
+        return max(date, hold) if hold else date, rule
+
+    def _check_pool_fields(self, vals_list):
+        """The clocks are the reclaim's; the lock is a supervisor's."""
+        if any(fname in vals for vals in vals_list for fname in POOL_CLOCK_FIELDS):
+            raise AccessError(
+                self.env._("The reclaim dates and reasons are kept by the pool's rules.")
+            )
+        if (
+            any(fname in vals for vals in vals_list for fname in POOL_LOCK_FIELDS)
+            and not self.env.user._is_training_supervisor()
+        ):
+            raise AccessError(self.env._("Only a supervisor can protect a lead from reclaim."))
 
     @api.model
     def _cron_release_idle_leads(self, batch_size=RELEASE_BATCH_SIZE):
-        """Protection (保护期): an owner who logs no follow-up within the grade's
-        protection period loses the lead back to the team's pool.
+        """Reclaim (回收): an owned open lead returns to its team's pool on its
+        return date (see _get_pool_return); then the owners of leads about to
+        return are warned. One scheduled action for both.
 
-        One call looks the idle leads up once and releases them by batches of
+        One call looks the due leads up once and returns them by batches of
         ids, each committed outside tests; it reports its progress so that the
         cron runner calls it again while leads remain."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._expire_pool_locks()
         idle_ids = self._get_idle_lead_ids()
         done = 0
         for start in range(0, batch_size * RELEASE_BATCHES_PER_CALL, batch_size):
@@ -1445,34 +1652,48 @@ class CrmLead(models.Model):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()  # a chain's worth of leads never sits in the cache
+        if done == len(idle_ids):
+            # Once a run, when no lead is left to return: warning leads about to
+            # be returned by the next call would be wasted.
+            self._update_pool_return_warnings(auto_commit)
         self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
 
     @api.model
     def _get_idle_lead_ids(self):
-        """Ids of the owned open leads past their grade's protection period, in order."""
-        now = fields.Datetime.now()
-        domains = []
-        for grade in self.env["training.crm.grade"].search([("protection_days", ">", 0)]):
-            limit = now - timedelta(days=grade.protection_days)
-            domains.append(
-                [
-                    ("intent_grade_id", "=", grade.id),
-                    "|",
-                    ("last_followup_date", "=", False),
-                    ("last_followup_date", "<", limit),
-                    "|",
-                    ("date_open", "<", limit),
-                    "&",
-                    ("date_open", "=", False),
-                    ("create_date", "<", limit),
-                ]
+        """Ids of the owned open leads whose return date has come, in order."""
+        return (
+            self.sudo()
+            .search(
+                [("pool_return_date", "<=", fields.Datetime.now()), ("user_id", "!=", False)],
+                order="id",
             )
-        if not domains:
-            return []
-        domain = expression.AND(
-            [self._get_open_domain(), [("user_id", "!=", False)], expression.OR(domains)]
+            .ids
         )
-        return self.sudo().search(domain, order="id").ids
+
+    @api.model
+    def _expire_pool_locks(self):
+        """A supervisor's lock ends on its end date (UTC): the flag goes, the
+        reason and the date stay as a trace."""
+        expired = self.sudo().search(
+            [("pool_protected", "=", True), ("pool_protected_until", "<=", fields.Date.today())]
+        )
+        if expired:
+            expired.write({"pool_protected": False})
+
+    @api.model
+    def action_pool_reclaim_preview(self):
+        """What the next reclaim run would return, and why, without returning
+        anything: for supervisors tuning the grades' clocks."""
+        if not self.env.user._is_training_supervisor():
+            raise AccessError(self.env._("Only a supervisor can preview the reclaim."))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "training_crm.crm_lead_action_pool_reclaim_preview"
+        )
+        action["domain"] = [
+            ("pool_return_date", "<=", fields.Datetime.to_string(fields.Datetime.now())),
+            ("user_id", "!=", False),
+        ]
+        return action
 
     def _hand_back(self, reason):
         """Back to the pool at its owner's or a supervisor's request: one note
@@ -1496,35 +1717,171 @@ class CrmLead(models.Model):
         leads._message_log_event(bodies, "training_crm.mt_lead_released")
 
     def _release_to_pool(self):
-        """Back to the pool, one chatter message per lead that says so; the
-        salesperson change is not tracked on top of it."""
+        """Back to the pool, one chatter message per lead that says which rule
+        returned it; the salesperson change is not tracked on top of it, and the
+        lead keeps its log (follow-ups, messages)."""
         leads = self.sudo()
-        # Told to the owner, in their language: one translation lookup a language
-        # and a batch, not one a lead.
-        body_by_lang, bodies = {}, {}
+        # Told to the owner, in their language: one translation lookup a language,
+        # a rule and a batch, not one a lead.
+        body_by_key, bodies = {}, {}
+        leads_by_rule = defaultdict(lambda: self.sudo().browse())
         for lead in leads:
+            rule = lead.pool_return_rule or "no_followup"
+            leads_by_rule[rule] |= lead
             lang = lead._get_training_lang(lead.user_id)
-            if lang not in body_by_lang:
-                body_by_lang[lang] = self.with_context(lang=lang).env._(
-                    "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
-                    "protection period of grade %(grade)s."
+            if (lang, rule) not in body_by_key:
+                env = self.with_context(lang=lang).env
+                body_by_key[lang, rule] = (
+                    env._(
+                        "Back to the pool: %(owner)s did not enrol the person within %(days)s "
+                        "days of taking the lead (grade %(grade)s)."
+                    )
+                    if rule == "not_enrolled"
+                    else env._(
+                        "Back to the pool: %(owner)s logged no follow-up within the %(days)s-day "
+                        "protection period of grade %(grade)s."
+                    )
                 )
-            bodies[lead.id] = body_by_lang[lang] % {
+            grade = lead.intent_grade_id
+            bodies[lead.id] = body_by_key[lang, rule] % {
                 "owner": lead.user_id.name,
-                "days": lead.intent_grade_id.protection_days,
-                "grade": lead.intent_grade_id.code,
+                "days": grade.enrol_days if rule == "not_enrolled" else grade.protection_days,
+                "grade": grade.code,
             }
         # Nothing crm computes from the salesperson changes when a lead loses one
         # (team, company, stage, opening date and scores stay): spare a chain's
-        # worth of leads those recomputations.
+        # worth of leads those recomputations. The reclaim's own clocks do change.
         unchanged = [
             field
             for field in self.pool.get_dependent_fields(self._fields["user_id"])
-            if field.model_name == self._name and field.store
+            if field.model_name == self._name
+            and field.store
+            and field.name not in POOL_CLOCK_FIELDS
         ]
         with self.env.protecting(unchanged, leads):
-            leads.with_context(tracking_disable=True).write({"user_id": False})
+            for rule, rule_leads in leads_by_rule.items():
+                rule_leads.with_context(tracking_disable=True).write(
+                    {"user_id": False, "pool_return_reason": rule}
+                )
         leads._message_log_event(bodies, "training_crm.mt_lead_released")
+
+    @api.model
+    def _get_pool_warning_days(self):
+        return self._get_int_param("training_crm.pool_warning_days", 2)
+
+    @api.model
+    def _get_pool_soon_days(self):
+        """The "returning soon" filter's horizon: the warning's, else its default."""
+        return self._get_pool_warning_days() or 2
+
+    @api.model
+    def _update_pool_return_warnings(self, auto_commit=False):
+        """Warn owners before their leads return: one "returns to the pool on …"
+        activity per lead (unique by lead and type: a rerun adds none), due on
+        the return date, created in batches without e-mails. Warnings that no
+        longer hold (followed up in time, returned, reassigned, won, lost, or
+        the date moved) go in one unlink. Two queries find all of them."""
+        activity_type = self.env.ref(
+            "training_crm.mail_activity_type_pool_return", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        now = fields.Datetime.now()
+        limit = now + timedelta(days=self._get_pool_warning_days())
+        tz = self._get_training_tz()
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "activity_type_id", "user_id", "date_deadline"]
+        )
+        self.flush_model(["pool_return_date", "user_id", "active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT activity.id
+                  FROM mail_activity activity
+             LEFT JOIN crm_lead lead ON lead.id = activity.res_id
+                 WHERE activity.res_model = %(model)s
+                   AND activity.activity_type_id = %(activity_type)s
+                   AND (lead.id IS NULL OR NOT lead.active
+                        OR lead.pool_return_date IS NULL
+                        OR lead.pool_return_date > %(limit)s
+                        OR lead.user_id IS DISTINCT FROM activity.user_id
+                        OR activity.date_deadline != (lead.pool_return_date
+                           AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date)
+                """,
+                model=self._name,
+                activity_type=activity_type.id,
+                limit=limit,
+                tz=tz.zone,
+            )
+        )
+        stale_ids = [row[0] for row in self.env.cr.fetchall()]
+        if stale_ids:
+            self.env["mail.activity"].sudo().browse(stale_ids).unlink()
+        if limit <= now:
+            return
+        self.env["mail.activity"].flush_model(["res_model", "res_id", "activity_type_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lead.id
+                  FROM crm_lead lead
+                 WHERE lead.pool_return_date > %(now)s
+                   AND lead.pool_return_date <= %(limit)s
+                   AND lead.user_id IS NOT NULL
+                   AND lead.active
+                   AND NOT EXISTS (
+                       SELECT 1 FROM mail_activity activity
+                        WHERE activity.res_model = %(model)s
+                          AND activity.res_id = lead.id
+                          AND activity.activity_type_id = %(activity_type)s)
+                 ORDER BY lead.user_id, lead.id
+                """,
+                now=now,
+                limit=limit,
+                model=self._name,
+                activity_type=activity_type.id,
+            )
+        )
+        # By owner: mail.activity's create subscribes each owner to their leads
+        # once a batch, so a batch of a few owners costs a few subscriptions.
+        lead_ids = [row[0] for row in self.env.cr.fetchall()]
+        for start in range(0, len(lead_ids), ACTIVITY_BATCH_SIZE):
+            self.browse(lead_ids[start : start + ACTIVITY_BATCH_SIZE])._create_pool_warnings(
+                activity_type, tz
+            )
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+
+    def _create_pool_warnings(self, activity_type, tz):
+        """One warning per lead, on its owner, in the owner's language: one
+        create, no notification e-mail (owners may have no address). The date
+        is in the summary: no note to sanitise tens of thousands of times."""
+        model_id = self.env["ir.model"]._get_id(self._name)
+        summaries = {}
+        vals_list = []
+        for lead in self.sudo():
+            day = pytz.utc.localize(lead.pool_return_date).astimezone(tz).date()
+            lang = lead._get_training_lang(lead.user_id)
+            if (lang, day) not in summaries:
+                env = self.with_context(lang=lang).env
+                summaries[lang, day] = env._(
+                    "Returns to the pool on %(date)s", date=format_date(env, day, lang_code=lang)
+                )
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": summaries[lang, day],
+                    "automated": True,
+                    "date_deadline": day,
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "user_id": lead.user_id.id,
+                }
+            )
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
 
     # ------------------------------------------------------------
     # BUSINESS: back from a competitor (合同有效期)

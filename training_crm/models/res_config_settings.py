@@ -57,6 +57,13 @@ class ResConfigSettings(models.TransientModel):
         "contacts past it are refused; won leads do not count (0: no cap). Each team, and "
         "each team member, may have its own.",
     )
+    training_pool_warning_days = fields.Integer(
+        string="Warn Before Reclaim (days)",
+        config_parameter="training_crm.pool_warning_days",
+        default=2,
+        help="This many days before a lead returns to the pool, its owner gets a "
+        '"returns to the pool on …" activity (0: no warning).',
+    )
 
     # Follow-up cadence
     training_first_followup_delay_days = fields.Integer(

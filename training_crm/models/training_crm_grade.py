@@ -39,6 +39,12 @@ class TrainingCrmGrade(models.Model):
         help="An owner who logs no follow-up for this many days loses the lead back "
         "to the team's pool; 0 means the lead is never released.",
     )
+    enrol_days = fields.Integer(
+        string="Enrol Within (days)",
+        help="An owner who has not enrolled the person (won the lead) this many days after "
+        "taking it (claim, first contact or assignment) loses it back to the team's pool; "
+        "0 means no such limit.",
+    )
     color = fields.Integer()
     lead_count = fields.Integer(compute="_compute_lead_count", string="Leads")
 
@@ -58,7 +64,7 @@ class TrainingCrmGrade(models.Model):
         for grade in self:
             grade.lead_count = counts.get(grade, 0)
 
-    @api.constrains("decision_days", "followup_gap_days", "protection_days")
+    @api.constrains("decision_days", "followup_gap_days", "protection_days", "enrol_days")
     def _check_days(self):
         for grade in self:
             if grade.followup_gap_days < 1:
@@ -69,11 +75,11 @@ class TrainingCrmGrade(models.Model):
                         grade=grade.display_name,
                     )
                 )
-            if grade.decision_days < 0 or grade.protection_days < 0:
+            if grade.decision_days < 0 or grade.protection_days < 0 or grade.enrol_days < 0:
                 raise ValidationError(
                     self.env._(
-                        "Grade %(grade)s: the decision window and the protection period "
-                        "cannot be negative.",
+                        "Grade %(grade)s: the decision window, the protection period and "
+                        "the enrolment limit cannot be negative.",
                         grade=grade.display_name,
                     )
                 )

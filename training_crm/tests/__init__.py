@@ -40,6 +40,7 @@ from . import test_referral
 from . import test_referral_rpc
 from . import test_value_grade
 from . import test_value_grade_rpc
+from . import test_pool_reclaim
 from . import test_holding_cap
 from . import test_masking
 from . import test_masking_rpc

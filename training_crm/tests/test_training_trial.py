@@ -258,26 +258,30 @@ class TestTrainingTrialQueries(TrainingCrmCommon):
     @warmup
     def test_book_trials(self):
         """Booking three trials costs no more than booking one (the events in one
-        create; the second batch finds the caches warm)."""
+        create; the second batch finds the caches warm). A booked trial holds its
+        lead against reclaim: the leads' booked trials are read and their return
+        dates written once a batch (19 and 15 before issue 17)."""
         Trial = self.env["training.trial"]
         for size in (1, 3):
             vals = [
                 {"lead_id": lead.id, "course_id": self.course.id, "date": AFTER}
                 for lead in self.leads[:size]
             ]
-            with freeze_time(NOW), self.assertQueryCount(tc_consultant=19 if size == 1 else 15):
+            with freeze_time(NOW), self.assertQueryCount(tc_consultant=22 if size == 1 else 17):
                 Trial.create(vals)
 
     @users("tc_consultant")
     @warmup
     def test_mark_no_show_in_batch(self):
         """Marking three trials costs what marking one does: one follow-up create
-        for the batch (the trials' state tracking is posted at commit)."""
+        for the batch (the trials' state tracking is posted at commit). The trials
+        no longer hold their leads against reclaim: one more read and write a
+        batch (19 and 18 before issue 17; attended: 24 and 25)."""
         trials = self.trials.with_env(self.env)
         for batch in (trials[:1], trials[1:4]):
             with (
                 freeze_time(AFTER),
-                self.assertQueryCount(tc_consultant=19 if len(batch) == 1 else 18),
+                self.assertQueryCount(tc_consultant=21 if len(batch) == 1 else 19),
             ):
                 batch.action_mark_no_show()
         self.assertEqual(set(trials[:4].mapped("state")), {"no_show"})
@@ -290,7 +294,7 @@ class TestTrainingTrialQueries(TrainingCrmCommon):
         for batch in (trials[:1], trials[1:4]):
             with (
                 freeze_time(AFTER),
-                self.assertQueryCount(tc_consultant=24 if len(batch) == 1 else 25),
+                self.assertQueryCount(tc_consultant=25 if len(batch) == 1 else 26),
             ):
                 batch.action_mark_attended()
         self.assertEqual(set(trials[:4].mapped("state")), {"attended"})
