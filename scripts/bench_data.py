@@ -33,7 +33,7 @@ from odoo import Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, email_normalize
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
 STOCK_MODULES = "crm,sale_crm"  # what training_crm depends on
@@ -114,6 +114,9 @@ KPI_EMPTY = {
 UNCHECKED = {
     # Odoo stamps "now" when empty and keeps any value: nothing to derive.
     ("crm.lead", "date_last_stage_update"),
+    # "Now" at each change of salesperson; leads owned before the reclaim clocks
+    # existed got crm's assignment date (crm.lead._auto_init), as generated here.
+    ("crm.lead", "owner_date"),
 }
 
 
@@ -286,6 +289,13 @@ class Generator:
                     "  "
                     + ", ".join(f"{count:,} {table}" for table, count in self.kpi_rows.items())
                     + f" in {time.perf_counter() - step:.0f} s",
+                    flush=True,
+                )
+                step = time.perf_counter()
+                self.write_pool_dates()
+                print(
+                    f"  {self.pool_dates:,} return dates to the pool in "
+                    f"{time.perf_counter() - step:.0f} s",
                     flush=True,
                 )
             step = time.perf_counter()
@@ -670,6 +680,48 @@ class Generator:
         ]  # fmt: skip
         copy_rows(self.cr, "training_crm_followup", columns, rows)
         self.followup_rows = len(rows)
+
+    def write_pool_dates(self):
+        """The reclaim's stored dates (addon only): owned leads were taken when
+        assigned (as crm.lead._auto_init fills them), booked trials hold their
+        leads, and each owned lead's return date and rule are the ORM's own
+        `_get_pool_return`, written by batches with SQL."""
+        cr = self.cr
+        cr.execute(
+            "UPDATE crm_lead SET owner_date = COALESCE(date_open, create_date) "
+            "WHERE user_id IS NOT NULL"
+        )
+        cr.execute(
+            """
+            UPDATE crm_lead l SET pool_trial_date = t.date
+              FROM (SELECT lead_id, max(date) AS date FROM training_trial
+                     WHERE state = 'booked' GROUP BY lead_id) t
+             WHERE l.id = t.lead_id
+            """
+        )
+        self.env.invalidate_all()
+        cr.execute(
+            "SELECT id FROM crm_lead WHERE user_id IS NOT NULL AND active "
+            "AND intent_grade_id IS NOT NULL ORDER BY id"
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        self.pool_dates = 0
+        Lead = self.env["crm.lead"]
+        for start in range(0, len(ids), 10_000):
+            leads = Lead.browse(ids[start : start + 10_000])
+            rows = [(lead.id, *lead._get_pool_return()) for lead in leads]
+            rows = [row for row in rows if row[1]]
+            if rows:
+                cr.execute(
+                    """
+                    UPDATE crm_lead l SET pool_return_date = v.date, pool_return_rule = v.rule
+                      FROM unnest(%s::int[], %s::timestamp[], %s::varchar[]) v (id, date, rule)
+                     WHERE l.id = v.id
+                    """,
+                    [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+                )
+            self.pool_dates += len(rows)
+            self.env.invalidate_all()
 
     def write_kpi_sources(self):
         """What the consultant KPIs read besides leads, follow-ups and
