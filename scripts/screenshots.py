@@ -388,6 +388,22 @@ SHOTS = [
         "wait": ".o_form_view .o_field_one2many .o_data_row",
     },
     {
+        "out": "docs/lookup.png",
+        "title": "CRM > Sales > Duplicate Look-up, as a consultant",
+        "login": "wangfang",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm.training_crm_lookup_action",
+        "wait": ".o_form_view input",
+    },
+    {
+        "out": "docs/reclaim_preview.png",
+        "title": "CRM > Sales > Reclaim Preview, as a supervisor",
+        "login": "zhaomin",
+        "lang": "zh_CN",
+        "url": "/odoo/action-training_crm.crm_lead_action_server_pool_reclaim_preview",
+        "wait": ".o_list_renderer, .o_view_nocontent",
+    },
+    {
         "out": "docs/grades_zh_CN.png",
         "title": "CRM > Configuration > Intent Grades",
         "login": "zhaomin",
