@@ -1,7 +1,7 @@
 {
     "name": "Training CRM Reports",
     "summary": "Reports managers read and pay incentives from",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "website": "https://github.com/training-crm/training-crm",
     "author": "Training CRM",

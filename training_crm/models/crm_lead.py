@@ -79,6 +79,7 @@ class CrmLead(models.Model):
     first_contact_date = fields.Datetime(
         readonly=True,
         copy=False,
+        index="btree_not_null",
         tracking=True,
         help="When a consultant first reached the person: the start of ownership (判客).",
     )

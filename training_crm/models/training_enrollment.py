@@ -486,6 +486,18 @@ class TrainingEnrollment(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def init(self):
+        res = super().init()
+        # Enrolments count in the month they were made: the consultant KPIs
+        # read the current month's (training_crm_reports) by this index.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS training_enrollment_create_date_index "
+                "ON training_enrollment (create_date)"
+            )
+        )
+        return res
+
     @api.model_create_multi
     def create(self, vals_list):
         """Direct entry is the supervisors': consultants enrol students by

@@ -69,10 +69,10 @@ class TrainingCrmConsultantReport(models.Model):
         return ratios
 
     @api.model
-    def _get_parts(self):
+    def _get_parts(self, since=None):
         complaints = self.env["training.complaint.report"]._table_query
         return [
-            *super()._get_parts(),
+            *super()._get_parts(since=since),
             (
                 SQL(
                     """
@@ -86,12 +86,13 @@ class TrainingCrmConsultantReport(models.Model):
                       JOIN helpdesk_ticket t ON t.id = c.ticket_id
                  LEFT JOIN training_enrollment e ON e.id = t.training_enrollment_id
                       %s
-                     WHERE c.consultant_id IS NOT NULL AND c.active
+                     WHERE c.consultant_id IS NOT NULL AND c.active AND %s
                   GROUP BY 1, 2, 3, 4
                     """,
                     self._month(SQL("c.date")),
                     complaints,
                     self._company_tz(SQL("c.company_id")),
+                    self._since(SQL("c.date"), since),
                 ),
                 ["complaint_count", "complaint_sla_decided_count", "complaint_sla_met_count"],
             ),

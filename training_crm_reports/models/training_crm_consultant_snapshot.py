@@ -57,8 +57,10 @@ class TrainingCrmConsultantSnapshot(models.Model):
     @api.model
     def _cron_take_snapshot(self):
         """Today's state (the company's calendar day) of every consultant's
-        open leads, replacing a snapshot already taken today."""
+        open leads, replacing a snapshot already taken today; then the
+        consultant report's closed months, which read the snapshots."""
         self._take_snapshot()
+        self.env["training.crm.consultant.report"]._refresh_closed_months()
 
     @api.model
     def _take_snapshot(self, now=None):

@@ -2,13 +2,16 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.training_crm.tests.common import TrainingCrmCommon
 from odoo.addons.training_crm.tests.test_followup_rpc import JsonRpcMixin
+from odoo.addons.training_crm_reports.models.training_crm_consultant_report import CLOSED_TABLE
 
 MARCH = date(2026, 3, 1)
+# The month the nightly action leaves open (see _refresh_closed_months).
+THIS_MONTH = (datetime.now() - timedelta(days=1)).date().replace(day=1)
 
 
 class ConsultantReportCommon(TrainingCrmCommon):
@@ -63,8 +66,14 @@ class ConsultantReportCommon(TrainingCrmCommon):
     def _won(self, lead, when):
         self._set(lead, probability=100, date_closed=when)
 
+    def _refresh(self):
+        """Before a read: nothing, the months are read from their sources (a
+        new database); TestConsultantReportClosedMonths stores them first, as
+        the nightly action does."""
+
     def _row(self, month, user=None, **read_group_kw):
         """The month's totals of a consultant, through read_group as the pivot reads them."""
+        self._refresh()
         user = user or self.user_consultant
         measures = [
             name
@@ -116,6 +125,7 @@ class TestConsultantReport(ConsultantReportCommon):
                 )
                 if i < won:
                     self._enrol(lead, 500, datetime(2026, 3, 6))
+        self._refresh()
         team = self.Report.read_group(
             [("team_id", "=", self.team.id), ("date", "=", MARCH)],
             ["conversion_rate:avg", "lead_developed_count:sum"],
@@ -145,6 +155,7 @@ class TestConsultantReport(ConsultantReportCommon):
                     first_contact_user_id=self.user_consultant.id,
                     first_contact_date=datetime(2026, 3, 5),
                 )
+        self._refresh()
         rows = self.Report.search([("user_id", "=", self.user_consultant.id), ("date", "=", MARCH)])
         self.assertEqual(len(rows), 2)
         self.assertEqual(len(set(rows.ids)), 2)
@@ -207,6 +218,7 @@ class TestConsultantReport(ConsultantReportCommon):
                 (judged, right, rate),
                 month,
             )
+        self._refresh()
         latest = self.Report.search([("user_id", "=", self.user_consultant_2.id)])
         self.assertEqual(sum(latest.mapped("graded_count")), 0, "outcome not known yet")
         self.assertFalse(latest.grading_accuracy)
@@ -221,6 +233,7 @@ class TestConsultantReport(ConsultantReportCommon):
                 "company_id": self.env.company.id,
             }
         )
+        self._refresh()
         self.assertFalse(self.Report.search([("user_id", "=", SUPERUSER_ID)]))
         self.assertEqual(self._row(date(2026, 4, 1))["graded_count"], 1)
 
@@ -382,6 +395,79 @@ class TestConsultantReport(ConsultantReportCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestConsultantReportClosedMonths(TestConsultantReport):
+    """Every figure above once its month is closed: read from the sums the
+    nightly action stores (this month, the test data's months are past)."""
+
+    allow_inherited_tests_method = True
+
+    def _refresh(self):
+        self.Report._refresh_closed_months()
+        self.env.cr.execute(f"SELECT count(*) FROM {CLOSED_TABLE} WHERE date < %s", [THIS_MONTH])
+        self.assertTrue(self.env.cr.fetchone()[0], "the past months' sums are stored")
+
+
+@tagged("post_install", "-at_install")
+class TestConsultantReportRefresh(ConsultantReportCommon):
+    def _developed(self, when, name="Developed"):
+        lead = self._lead(name=name)
+        self._set(lead, first_contact_user_id=self.user_consultant.id, first_contact_date=when)
+        return lead
+
+    def test_closed_months_change_overnight_the_current_month_at_once(self):
+        lead = self._developed(datetime(2026, 3, 5))
+        self._enrol(lead, 3000, datetime(2026, 3, 6))
+        Champion = self.env["training.crm.champion"]
+        champions = [("period", "=", "month"), ("date", "=", MARCH), ("kind", "=", "sales")]
+        live = (self._row(MARCH), Champion.search_read(champions, ["user_id", "headline"]))
+        self.assertEqual(self.Report._refresh_closed_months(), THIS_MONTH)
+        self.assertEqual(
+            (self._row(MARCH), Champion.search_read(champions, ["user_id", "headline"])),
+            live,
+            "the same figures from the stored sums",
+        )
+        # A correction of March shows after the next night.
+        self._developed(datetime(2026, 3, 20), name="Entered late")
+        self.assertEqual(self._row(MARCH)["lead_developed_count"], 1)
+        self.Report._refresh_closed_months()
+        self.assertEqual(self._row(MARCH)["lead_developed_count"], 2)
+        # This month's follow-ups count as they are logged.
+        month = fields.Date.context_today(self.user_consultant).replace(day=1)
+        followups_before = self._row(month)["followup_count"] or 0
+        self._log(lead, "reached")
+        self.assertEqual(self._row(month)["followup_count"], followups_before + 1)
+
+    def test_the_current_month_stays_live_whatever_the_time_zone(self):
+        """At 02:00 UTC on 1 April it is April in Shanghai but still 31 March
+        in Los Angeles: March is not closed yet."""
+        self._developed(datetime(2026, 3, 31, 10))
+        self.assertEqual(self.Report._refresh_closed_months(now=datetime(2026, 4, 1, 2)), MARCH)
+        self._developed(datetime(2026, 3, 31, 12), name="Late on the 31st")
+        self.assertEqual(self._row(MARCH)["lead_developed_count"], 2, "March read live")
+        self.assertEqual(
+            self.Report._refresh_closed_months(now=datetime(2026, 4, 2, 2)), date(2026, 4, 1)
+        )
+        self._developed(datetime(2026, 3, 31, 13), name="Later still")
+        self.assertEqual(self._row(MARCH)["lead_developed_count"], 2, "March closed")
+
+    def test_an_update_empties_the_stored_sums_and_asks_for_a_refresh(self):
+        self._developed(datetime(2026, 3, 5))
+        self.Report._refresh_closed_months()
+        cron = self.env.ref("training_crm_reports.ir_cron_consultant_snapshot")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.Report.init()  # what a module update runs
+        self.env.cr.execute(f"SELECT count(*) FROM {CLOSED_TABLE}")
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.assertEqual(self._row(MARCH)["lead_developed_count"], 1, "read from the sources")
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        cron.method_direct_trigger()
+        self.env.cr.execute(f"SELECT count(*) FROM {CLOSED_TABLE}")
+        self.assertTrue(self.env.cr.fetchone()[0], "the nightly action refills them")
+
+
+@tagged("post_install", "-at_install")
 class TestConsultantReportJsonRpc(JsonRpcMixin):
     """Per role over JSON-RPC: a consultant reads their own rows only,
     supervisors and auditors all; nobody writes."""
@@ -448,3 +534,15 @@ class TestConsultantReportJsonRpc(JsonRpcMixin):
             "training.crm.consultant.snapshot", "create", {"day": "2026-03-31"}
         )
         self.assertIn("AccessError", error["name"])
+
+
+@tagged("post_install", "-at_install")
+class TestConsultantReportJsonRpcClosedMonths(TestConsultantReportJsonRpc):
+    """The same rights on the stored sums of closed months."""
+
+    allow_inherited_tests_method = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["training.crm.consultant.report"]._refresh_closed_months()
