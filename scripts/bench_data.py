@@ -24,6 +24,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import demo_school
 import pytz
@@ -36,6 +37,7 @@ from odoo.tools import SQL, email_normalize
 GENERATOR_VERSION = 6
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
+CODE = "training_crm_bench.code"
 STOCK_MODULES = "crm,sale_crm"  # what training_crm depends on
 ADDON_MODULES = "training_crm,training_crm_reports"
 TZ = "Asia/Shanghai"
@@ -145,8 +147,24 @@ def schema_hash(env):
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
 
 
-def install(config_file, dbname, modules):
-    """Install modules (without demo data) through Odoo's command line."""
+def code_hash(modules):
+    """The project's modules' code and data files: a database kept for its
+    data set is updated when they change (a report's SQL, an index)."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for module in modules.split(","):
+        if not module.startswith("training_crm"):
+            continue
+        for path in sorted((root / module).rglob("*")):
+            if path.suffix in (".py", ".xml", ".csv") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def install(config_file, dbname, modules, update=False):
+    """Install modules (without demo data) through Odoo's command line, or
+    update them."""
     subprocess.run(
         [
             sys.executable,
@@ -156,7 +174,7 @@ def install(config_file, dbname, modules):
             config_file,
             "-d",
             dbname,
-            "-i",
+            "-u" if update else "-i",
             modules,
             "--without-demo=all",
             "--stop-after-init",
@@ -188,9 +206,17 @@ def prepare(config_file, dbname, modules, wanted_marker, generate):
         with registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             current = env["ir.config_parameter"].get_param(MARKER)
+            code = env["ir.config_parameter"].get_param(CODE)
             wanted = wanted_marker(env)
         if current == wanted and not os.environ.get("BENCH_REGENERATE"):
             print(f"{dbname}: reusing data set ({current})", flush=True)
+            if code != code_hash(modules):
+                print(f"{dbname}: the modules changed, updating {modules}", flush=True)
+                install(config_file, dbname, modules, update=True)
+                Registry.delete(dbname)
+                with Registry(dbname).cursor() as cr:
+                    env = api.Environment(cr, api.SUPERUSER_ID, {})
+                    env["ir.config_parameter"].set_param(CODE, code_hash(modules))
             return
         print(f"{dbname}: data set is {current or 'missing'}, want {wanted}", flush=True)
         Registry.delete(dbname)
@@ -211,7 +237,9 @@ def prepare(config_file, dbname, modules, wanted_marker, generate):
     took = f"install {installed - start:.0f} s + data {time.perf_counter() - installed:.0f} s"
     print(f"{dbname}: {took}", flush=True)
     with Registry(dbname).cursor() as cr:
-        api.Environment(cr, api.SUPERUSER_ID, {})["ir.config_parameter"].set_param(TIMING, took)
+        params = api.Environment(cr, api.SUPERUSER_ID, {})["ir.config_parameter"]
+        params.set_param(TIMING, took)
+        params.set_param(CODE, code_hash(modules))
 
 
 def copy_rows(cr, table, columns, rows):

@@ -13,9 +13,8 @@ class TrainingCrmChampion(models.Model):
     name and headline figure only: the sales champion by the amount sold, the
     excellence award by a weighted score of leads developed (against the
     period's best), conversion and grading accuracy (weights in Settings).
-    Per month, quarter and year, read from the consultant KPIs' own query:
-    a view selecting from that view would be dropped with it (bridges
-    redefine the KPIs, and drop_view_if_exists cascades)."""
+    Per month, quarter and year, read from the consultant KPIs' own query,
+    built at each read as theirs is."""
 
     _name = "training.crm.champion"
     _description = "Champions"
@@ -110,11 +109,13 @@ class TrainingCrmChampion(models.Model):
             kpi=self.env["training.crm.consultant.report"]._query(),
         )
 
+    @property
+    def _table_query(self):
+        """Built at each read, as the consultant KPIs' (their closed months' end)."""
+        return self._query()
+
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
-        )
+        tools.drop_view_if_exists(self.env.cr, self._table)  # a view before 18.0.1.6
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -18,11 +18,12 @@ class TrainingCrmConsultantReport(models.Model):
     """KPIs per consultant, team and month (SPEC 6): one row per consultant,
     the team stored on each record counted, and month (the company's calendar).
 
-    A SQL view: each source (leads, follow-ups, trials, enrolments...) is one
-    part of a UNION ALL, summed by consultant, team, company and month; a
-    domain on those (a consultant's rule) reaches each part. The state of the
-    open leads at a month's end is in no table: it is read from the month's
-    last daily snapshot (training.crm.consultant.snapshot).
+    A SQL query (`_table_query`, as sale.report): each source (leads,
+    follow-ups, trials, enrolments...) is one part of a UNION ALL, summed by
+    consultant, team, company and month; a domain on those (a consultant's
+    rule) reaches each part. The state of the open leads at a month's end is
+    in no table: it is read from the month's last daily snapshot
+    (training.crm.consultant.snapshot).
 
     Closed months are read from a table the nightly snapshot action refills
     (_refresh_closed_months), the months since from the sources themselves:
@@ -399,8 +400,10 @@ class TrainingCrmConsultantReport(models.Model):
                           GROUP BY company_id, date_trunc('month', day::timestamp)) last
                         ON last.day = s.day
                        AND last.company_id IS NOT DISTINCT FROM s.company_id
+                     WHERE %s
                     """,
                     self._since(SQL("day"), since, timestamp=False),
+                    self._since(SQL("s.day"), since, timestamp=False),
                 ),
                 [
                     "open_lead_count",
@@ -697,11 +700,12 @@ class TrainingCrmConsultantReport(models.Model):
             for name, (num, den, factor) in ratios.items()
         ]
         columns = SQL(", ").join(SQL.identifier(m) for m in measures)
+        # A constant, not a subquery: PostgreSQL then estimates how few of a
+        # source's rows are this month's, and reads them by its date index.
         # Not refreshed yet (a new database, an update): every month from the parts.
-        fence = SQL(
-            "(SELECT COALESCE((SELECT closed_before FROM %s LIMIT 1), '-infinity'::date))",
-            closed,
-        )
+        self.env.cr.execute(SQL("SELECT closed_before FROM %s LIMIT 1", closed))
+        row = self.env.cr.fetchone()
+        fence = SQL("%s::date", row[0]) if row else SQL("'-infinity'::date")
         return self._with_company_tz(
             SQL(
                 """
@@ -736,15 +740,19 @@ class TrainingCrmConsultantReport(models.Model):
             """
         )
 
+    @property
+    def _table_query(self):
+        """Built at each read, with the closed months' end as a constant."""
+        return self._query()
+
     def init(self):
         """The closed months' table has a column per measure of the installed
-        modules (bridges add theirs; the views reading it stay). It is emptied
-        on each update, as the measures' definitions may have changed: every
-        month reads the parts until the nightly action, asked for at once,
-        refills it."""
+        modules (bridges add theirs). It is emptied on each update, as the
+        measures' definitions may have changed: every month reads the parts
+        until the nightly action, asked for at once, refills it."""
         cr = self.env.cr
         closed = SQL.identifier(CLOSED_TABLE)
-        tools.drop_view_if_exists(cr, self._table)
+        tools.drop_view_if_exists(cr, self._table)  # the SQL view of versions before 18.0.1.6
         cr.execute(
             SQL(
                 "CREATE TABLE IF NOT EXISTS %s (closed_before date NOT NULL, user_id int4, "
@@ -761,8 +769,13 @@ class TrainingCrmConsultantReport(models.Model):
                 )
             )
         cr.execute(SQL("DELETE FROM %s", closed))
+        # This month's follow-ups (a sixth of a growing school's year) summed
+        # from the index alone, without reading the table.
         cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+            SQL(
+                "CREATE INDEX IF NOT EXISTS training_crm_followup_kpi_index "
+                "ON training_crm_followup (local_date) INCLUDE (user_id, team_id, company_id)"
+            )
         )
         cron = self.env.ref("training_crm_reports.ir_cron_consultant_snapshot", False)
         if cron:
