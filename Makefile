@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run test lint format setup setup-venv readme i18n bench screenshots clean
+.PHONY: run serve backup restore test lint format setup setup-venv readme i18n bench screenshots clean
 
 run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
 	scripts/run.sh
@@ -39,3 +39,14 @@ bench: setup ## stock crm vs training_crm on a school-chain data set, then commi
 
 screenshots: setup ## refresh docs/*.png from headless Chromium on the demo database, each role's screens: make screenshots [ONLY="pipeline dispute"] [FRESH=1]
 	SCREENSHOTS_ONLY="$(ONLY)" SCREENSHOTS_FRESH=$(FRESH) scripts/screenshots.sh
+
+serve: ## production: prefork workers, a cron worker, behind a reverse proxy (deploy/): make serve [DB=training_crm] [WORKERS=2×cores+1]
+	$(if $(DB),ODOO_DB=$(DB)) $(if $(WORKERS),WORKERS=$(WORKERS)) scripts/serve.sh
+
+backup: ## Odoo's dump of a database and its filestore: make backup DB=name [FILE=.local/backups/name-<time>.zip]
+	@test -n "$(DB)" || { echo "make backup DB=name [FILE=...]"; exit 2; }
+	scripts/backup.sh backup "$(DB)" $(if $(FILE),"$(FILE)")
+
+restore: ## restore a dump into a new database: make restore DB=name FILE=dump.zip [FORCE=1 replaces an existing one]
+	@test -n "$(DB)" -a -n "$(FILE)" || { echo "make restore DB=name FILE=dump.zip [FORCE=1]"; exit 2; }
+	scripts/backup.sh restore "$(DB)" "$(FILE)"
