@@ -10,7 +10,7 @@
 #                                                 the existing configuration)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ODOO_CONF="$LOCAL/odoo-serve.conf"
+ODOO_CONF="${SERVE_CONF:-$LOCAL/odoo-serve.conf}"     # SERVE_CONF: another path (tests)
 GEVENT_PORT="${GEVENT_PORT:-8072}"
 
 conf_get() {
@@ -73,4 +73,9 @@ env.cr.commit()
 PY
 
 log "serving $DB with $(conf_get workers) workers and a cron worker on http://127.0.0.1:$(conf_get http_port) (websocket: $(conf_get gevent_port)); put the reverse proxy in front (deploy/)"
-exec "$PY" -c "import os; os.environ['TZ'] = 'UTC'; import odoo; odoo.cli.main()" -c "$ODOO_CONF" "$@"
+# Through odoo-bin itself, not `python -c`: the prefork server starts its
+# gevent worker as `sys.executable sys.argv[0] gevent ...`. The source tree is
+# the one the virtual environment imports (ensure_venv's .pth file).
+odoo_bin="$("$PY" -c 'import os, odoo; print(os.path.dirname(os.path.dirname(odoo.__file__)))')/odoo-bin"
+[ -f "$odoo_bin" ] || { log "no odoo-bin beside the odoo package ($odoo_bin)"; exit 1; }
+exec "$PY" "$odoo_bin" -c "$ODOO_CONF" "$@"
