@@ -28,7 +28,9 @@ setup-venv:
 readme: ## rebuild each addon's README.rst from readme/*.md
 	$(PY) scripts/addon_readme.py
 
-clean: ## remove generated files (not the cache of Odoo, not databases)
+clean: ## remove generated files (not the cache of Odoo, not databases); refused where `make serve` ran unless FORCE=1
+	@if [ -f .local/odoo-serve.conf ] && [ -z "$(FORCE)" ]; then \
+		echo "make clean: .local holds a production server's filestore, backups and master password (make serve); FORCE=1 to remove it anyway"; exit 1; fi
 	rm -rf build dist *.egg-info .local
 
 i18n: setup ## re-export .pot files from a scratch database and merge them into zh_CN/zh_TW
