@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run test lint format setup setup-venv readme i18n bench screenshots clean
+.PHONY: run serve backup restore test lint format setup setup-venv readme i18n bench screenshots clean
 
 run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
 	scripts/run.sh
@@ -28,7 +28,9 @@ setup-venv:
 readme: ## rebuild each addon's README.rst from readme/*.md
 	$(PY) scripts/addon_readme.py
 
-clean: ## remove generated files (not the cache of Odoo, not databases)
+clean: ## remove generated files (not the cache of Odoo, not databases); refused where `make serve` ran unless FORCE=1
+	@if [ -f .local/odoo-serve.conf ] && [ -z "$(FORCE)" ]; then \
+		echo "make clean: .local holds a production server's filestore, backups and master password (make serve); FORCE=1 to remove it anyway"; exit 1; fi
 	rm -rf build dist *.egg-info .local
 
 i18n: setup ## re-export .pot files from a scratch database and merge them into zh_CN/zh_TW
@@ -39,3 +41,14 @@ bench: setup ## stock crm vs training_crm on a school-chain data set, then commi
 
 screenshots: setup ## refresh docs/*.png from headless Chromium on the demo database, each role's screens: make screenshots [ONLY="pipeline dispute"] [FRESH=1]
 	SCREENSHOTS_ONLY="$(ONLY)" SCREENSHOTS_FRESH=$(FRESH) scripts/screenshots.sh
+
+serve: ## production: prefork workers, a cron worker, behind a reverse proxy (deploy/): make serve [DB=training_crm] [WORKERS=2×cores+1]
+	$(if $(DB),ODOO_DB=$(DB)) $(if $(WORKERS),WORKERS=$(WORKERS)) scripts/serve.sh
+
+backup: ## Odoo's dump of a database and its filestore: make backup DB=name [FILE=.local/backups/name-<time>.zip]
+	@test -n "$(DB)" || { echo "make backup DB=name [FILE=...]"; exit 2; }
+	scripts/backup.sh backup "$(DB)" $(if $(FILE),"$(FILE)")
+
+restore: ## restore a dump into a new database: make restore DB=name FILE=dump.zip [FORCE=1 replaces an existing one]
+	@test -n "$(DB)" -a -n "$(FILE)" || { echo "make restore DB=name FILE=dump.zip [FORCE=1]"; exit 2; }
+	scripts/backup.sh restore "$(DB)" "$(FILE)"

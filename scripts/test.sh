@@ -10,14 +10,15 @@ ODOO_PORT="${TEST_ODOO_PORT:-8169}"     # a running `make run` keeps 8069
 ODOO_CONF="$LOCAL/odoo-test.conf"
 DB="training_crm_test_$$"
 export TRAINING_CRM_UNINSTALL_DB="${DB}_uninstall"
+export TRAINING_CRM_BACKUP_DB="${DB}_backup"
 
 setup_all
 
 cleanup() {
-    for db in "$DB" "$TRAINING_CRM_UNINSTALL_DB"; do
+    for db in "$DB" "$TRAINING_CRM_UNINSTALL_DB" "$TRAINING_CRM_BACKUP_DB" "${TRAINING_CRM_BACKUP_DB}_restored"; do
         psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+        rm -rf "$LOCAL/data/filestore/$db"
     done
-    rm -rf "$LOCAL/data/filestore/$DB" "$LOCAL/data/filestore/$TRAINING_CRM_UNINSTALL_DB"
 }
 trap cleanup EXIT
 
@@ -32,8 +33,10 @@ if grep -E " (ERROR|CRITICAL) " "$install_log"; then
     log "installation logged errors (full log: $install_log)"
     exit 1
 fi
-# A copy for the uninstall test, taken before pytest holds connections.
+# Copies for the uninstall and backup tests, taken before pytest holds connections.
 psql_db -d postgres -qc "CREATE DATABASE \"$TRAINING_CRM_UNINSTALL_DB\" TEMPLATE \"$DB\""
+psql_db -d postgres -qc "CREATE DATABASE \"$TRAINING_CRM_BACKUP_DB\" TEMPLATE \"$DB\""
+[ ! -d "$LOCAL/data/filestore/$DB" ] || cp -a "$LOCAL/data/filestore/$DB" "$LOCAL/data/filestore/$TRAINING_CRM_BACKUP_DB"
 
 # Odoo's own crm and sale_crm tests, sale's on orders, refunds,
 # cancellations and invoicing, calendar's (whose event and attendee rules
