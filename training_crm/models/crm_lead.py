@@ -51,6 +51,8 @@ POOL_CLOCK_FIELDS = (
     "pool_return_rule",
     "pool_return_reason",
 )
+# Seconds a follow-up waits for a lead another request is taking.
+OWNERSHIP_LOCK_WAIT = 5
 # A supervisor's lock against reclaim.
 POOL_LOCK_FIELDS = ("pool_protected", "pool_protected_reason", "pool_protected_until")
 
@@ -1267,17 +1269,30 @@ class CrmLead(models.Model):
             }
         }
 
-    def _lock_for_ownership(self):
+    def _lock_for_ownership(self, wait=False):
         """Lock the leads' rows and re-read their owners as others committed them.
 
         NOWAIT: a consultant whose colleague takes the same lead at the same
         moment is told so at once instead of waiting; one owner results. No
-        savepoint: the refusal ends the request, and its transaction with it."""
-        try:
-            self.env.cr.execute(
-                SQL("SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids),
-                log_exceptions=False,
+        savepoint: the refusal ends the request, and its transaction with it.
+
+        `wait`: a few seconds' wait first, for follow-ups: the same consultant
+        logging twice at once (a double submit) gets the second logged, not a
+        refusal. Once the first commits, PostgreSQL refuses the second's
+        snapshot (a serialization failure) and Odoo replays the request, which
+        then finds the first contact made."""
+        if wait:
+            query = SQL(
+                "SET LOCAL lock_timeout = %s; "
+                "SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE; "
+                "SET LOCAL lock_timeout TO DEFAULT",
+                f"{OWNERSHIP_LOCK_WAIT}s",
+                self.ids,
             )
+        else:
+            query = SQL("SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids)
+        try:
+            self.env.cr.execute(query, log_exceptions=False)
         except LockNotAvailable:
             # Named only when readable: the lock is also taken on leads logged
             # as supervisor-checked, whose names the user may not read.

@@ -397,7 +397,7 @@ class TrainingCrmFollowup(models.Model):
         if not first_by_lead:
             return self.env["crm.lead"]
         leads = self.env["crm.lead"].sudo().union(*first_by_lead)
-        leads._lock_for_ownership()
+        leads._lock_for_ownership(wait=True)
         leads = leads.filtered(lambda lead: not lead.first_contact_date)
         person_leads = leads.filtered(lambda lead: not lead.user_id)._get_person_leads_by_lead()
         window = timedelta(minutes=leads._get_int_param("training_crm.tie_window_minutes", 10))

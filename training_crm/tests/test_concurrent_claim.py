@@ -6,6 +6,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import Command, api
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
+from odoo.service.model import retrying
 from odoo.tests import BaseCase, get_db_name, tagged
 
 
@@ -120,3 +121,49 @@ class TestConcurrentClaim(BaseCase):
         self.assertEqual(sorted(results.values()).count("owner"), 1, results)
         winner = next(uid for uid, result in results.items() if result == "owner")
         self.assertEqual(self._owner(lead_id), winner)
+
+    def test_double_submitted_follow_up_is_logged_twice(self):
+        """The same consultant logs the first contact twice at once (a double
+        click, a retried request). Each request has inserted its follow-up
+        (whose reference to the lead holds a share lock on it) before taking
+        the lead's lock: the second must wait, not be refused; where both
+        wait on each other PostgreSQL breaks the tie and Odoo replays the
+        loser, as it replays any request that met a concurrent update. Two
+        follow-ups, one owner, no error."""
+        lead_id = self._new_pool_lead()
+        uid = self.user_ids[0]
+        outcome = {}
+
+        def log(env):
+            return env["training.crm.followup"].create(
+                {"lead_id": lead_id, "outcome": "reached", "channel": "phone", "note": "Twice"}
+            )
+
+        def first():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, uid, {})
+                try:
+                    outcome["first"] = retrying(lambda: log(env).id, env)
+                except Exception as error:
+                    outcome["first"] = repr(error)
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, uid, {})
+            # The second request's follow-up is in: its reference locks the lead for share.
+            cr.execute("SELECT id FROM crm_lead WHERE id = %s FOR KEY SHARE", [lead_id])
+            one = threading.Thread(target=first)
+            one.start()
+            one.join(timeout=1)
+            self.assertTrue(one.is_alive(), "the first waits for the lead, not refused")
+            second = retrying(lambda: log(env).id, env)
+        one.join(timeout=30)
+        self.assertIsInstance(outcome.get("first"), int, outcome)
+        self.assertIsInstance(second, int)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT user_id, first_contact_user_id, "
+                "(SELECT count(*) FROM training_crm_followup WHERE lead_id = l.id) "
+                "FROM crm_lead l WHERE id = %s",
+                [lead_id],
+            )
+            self.assertEqual(cr.fetchone(), (uid, uid, 2))
