@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run serve backup restore test lint format setup setup-venv readme i18n bench screenshots clean
+.PHONY: run serve backup restore test lint format setup setup-venv readme i18n bench screenshots clean faults
 
 run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
 	scripts/run.sh
@@ -44,6 +44,9 @@ screenshots: setup ## refresh docs/*.png from headless Chromium on the demo data
 
 serve: ## production: prefork workers, a cron worker, behind a reverse proxy (deploy/): make serve [DB=training_crm] [WORKERS=2×cores+1]
 	$(if $(DB),ODOO_DB=$(DB)) $(if $(WORKERS),WORKERS=$(WORKERS)) scripts/serve.sh
+
+faults: setup ## scripted fault runs (not in make test): the reclaim killed mid-batch, then run again: make faults [TEMPLATE=training_crm_bench_addon_10k]
+	bash -c 'source scripts/lib.sh && setup_all && "$$PY" scripts/faults.py "$$ODOO_CONF" cron $(if $(TEMPLATE),--template $(TEMPLATE))'
 
 backup: ## Odoo's dump of a database and its filestore: make backup DB=name [FILE=.local/backups/name-<time>.zip]
 	@test -n "$(DB)" || { echo "make backup DB=name [FILE=...]"; exit 2; }
