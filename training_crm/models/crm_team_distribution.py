@@ -1,8 +1,9 @@
 """Distribution (分配): a team's new pool leads handed to its members by stock
 crm's own lead assignment (the assignment cron, "Assign Leads", each member's
 assignment_max and assignment_domain), under the pool's rules: holding caps,
-course and source filters, working hours, collisions and disputes left to
-their owners, duplicates never merged across owners."""
+course and source filters, working hours, a person another consultant
+follows left to them, disputes left to supervisors, duplicates never merged
+across owners."""
 
 from ast import literal_eval
 from datetime import timedelta
@@ -63,8 +64,9 @@ class CrmTeam(models.Model):
         first member whose filters take it, that member then going to the back
         of the line. On top of stock:
 
-        * only new pool leads: no owner, open, no other consultant following the
-          person (collision), no open dispute;
+        * only new pool leads: no owner, open, no open dispute; a lead of a
+          person another consultant follows (collision) goes to that consultant
+          only, when they are a member with room, else stays in the pool;
         * a member's quota is stock's (assignment_max / 30 a day), none outside
           their working hours, never past their holding cap;
         * a member's filters are their assignment domain and their courses and
@@ -109,9 +111,19 @@ class CrmTeam(models.Model):
                 member: set(leads.filtered_domain(member._get_training_distribution_filter()).ids)
                 for member in line
             }
+            # A person another consultant follows (撞单) is theirs or stays in the pool.
+            followed_by = {lead.id: lead.collision_user_id for lead in leads.sudo()}
             plan = {member: [] for member in line}
             for lead in leads.sorted(lambda lead: (-lead.probability, lead.id)):
-                member = next((member for member in line if lead.id in taken_by[member]), None)
+                owner = followed_by[lead.id]
+                member = next(
+                    (
+                        member
+                        for member in line
+                        if lead.id in taken_by[member] and (not owner or member.user_id == owner)
+                    ),
+                    None,
+                )
                 if not member:
                     continue
                 plan[member].append(lead.id)
@@ -131,12 +143,11 @@ class CrmTeam(models.Model):
 
     def _get_training_distribution_lead_domain(self):
         """New pool leads of these teams: stock's leads to assign (no salesperson,
-        never assigned), open, and nobody else's person."""
+        never assigned), open, not in an open dispute."""
         return expression.AND(
             [
                 self._get_lead_to_assign_domain(),
                 self.env["crm.lead"]._get_open_domain(),
-                [("collision_user_id", "=", False)],
                 [("dispute_ids", "not any", [("state", "=", "open")])],
             ]
         )

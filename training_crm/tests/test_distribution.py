@@ -223,7 +223,7 @@ class TestDistribution(TrainingCrmCommon):
         self._assign(at=WEDNESDAY_22)
         self.assertEqual(pool.user_id, self.qian)
 
-    def test_collisions_and_disputes_are_not_distributed(self):
+    def test_collisions_go_to_their_consultant_and_disputes_stay(self):
         self.env["crm.lead"].create(
             {
                 "name": "Owned by another consultant",
@@ -241,7 +241,14 @@ class TestDistribution(TrainingCrmCommon):
         self._assign()
         self.assertFalse(collision.user_id)
         self.assertFalse(disputed.user_id)
-        self.assertTrue(free.user_id)
+        self.assertIn(free.user_id, self.zhao | self.qian)
+        # Once the consultant who follows the person is a member, it is theirs alone.
+        self.dist_team.crm_team_member_ids = [
+            Command.create({"user_id": self.user_consultant_2.id})
+        ]
+        self._assign()
+        self.assertEqual(collision.user_id, self.user_consultant_2)
+        self.assertFalse(disputed.user_id)
 
     def test_only_new_pool_leads_are_distributed(self):
         won = self._pool_leads(1)
