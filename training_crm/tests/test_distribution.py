@@ -164,6 +164,24 @@ class TestDistribution(TrainingCrmCommon):
                 lead.message_ids[:1].subtype_id, self.env.ref("training_crm.mt_lead_distributed")
             )
 
+    def test_the_assignment_cron_keeps_the_daily_quota(self):
+        """The scheduled action hands out a thirtieth of each member's
+        capacity a day, as stock's: a second run the same day adds nothing."""
+        self.dist_team.crm_team_member_ids.assignment_max = 60
+        pool = self._pool_leads(5)
+        with freeze_time(WEDNESDAY_10):
+            self.env["crm.team"]._cron_assign_leads()
+            self.env.flush_all()
+        self.assertEqual(len(pool.filtered(lambda lead: lead.user_id == self.zhao)), 2)
+        self.assertEqual(len(pool.filtered(lambda lead: lead.user_id == self.qian)), 2)
+        self.env.invalidate_all()  # a new run, a new transaction: lead_day_count afresh
+        with freeze_time(WEDNESDAY_10):
+            self.env["crm.team"]._cron_assign_leads()
+        self.assertEqual(len(pool.filtered(lambda lead: not lead.user_id)), 1)
+        # Forced (Assign Leads by hand), the full daily quota again.
+        self._assign()
+        self.assertFalse(pool.filtered(lambda lead: not lead.user_id))
+
     def test_holding_cap_lowers_the_quota(self):
         self.dist_team.training_holding_cap = 3
         self._pool_leads(1).user_id = self.zhao
