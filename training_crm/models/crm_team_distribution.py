@@ -167,7 +167,8 @@ class CrmTeam(models.Model):
             tracking_disable=True,
         )
         for partner, partner_leads in leads.grouped("partner_id").items():
-            partner_leads.convert_opportunity(partner, user_ids=user.ids)
+            partner_leads.convert_opportunity(partner)
+        leads._handle_salesmen_assignment(user_ids=user.ids)
         body = leads.with_context(lang=leads._get_training_lang(user)).env._(
             "Distributed from the %(team)s pool to %(user)s.", team=self.name, user=user.name
         )
