@@ -60,6 +60,8 @@
         "wizards/training_crm_lookup_views.xml",
         "data/training_crm_pool_data.xml",
         "views/crm_lead_pool_views.xml",
+        "data/training_crm_distribution_data.xml",
+        "views/crm_team_distribution_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -33,3 +33,4 @@ from . import training_referral_reward
 from . import training_value_grade_history
 from . import training_crm_reveal
 from . import crm_lead_masking
+from . import crm_team_distribution
