@@ -36,8 +36,8 @@ clean: ## remove generated files (not the cache of Odoo, not databases); refused
 i18n: setup ## re-export .pot files from a scratch database and merge them into zh_CN/zh_TW
 	scripts/i18n.sh
 
-bench: setup ## stock crm vs training_crm on a school-chain data set, then commission statements: make bench [LEADS=200000] [FOLLOWUPS=970000] [CONSULTANTS=300] [ENROLMENTS=50000] [HISTORY=0] [ONLY=commissions|kpis]
-	BENCH_LEADS=$(LEADS) BENCH_FOLLOWUPS=$(FOLLOWUPS) BENCH_ONLY=$(ONLY) BENCH_CONSULTANTS=$(CONSULTANTS) BENCH_ENROLMENTS=$(ENROLMENTS) BENCH_HISTORY=$(HISTORY) scripts/bench.sh
+bench: setup ## stock crm vs training_crm on a school-chain data set, then commission statements: make bench [LEADS=200000] [FOLLOWUPS=970000] [CONSULTANTS=300] [ENROLMENTS=50000] [HISTORY=0] [ONLY=commissions|kpis|reclaim] [ENROL_DAYS=0]
+	BENCH_LEADS=$(LEADS) BENCH_FOLLOWUPS=$(FOLLOWUPS) BENCH_ONLY=$(ONLY) BENCH_CONSULTANTS=$(CONSULTANTS) BENCH_ENROLMENTS=$(ENROLMENTS) BENCH_HISTORY=$(HISTORY) BENCH_ENROL_DAYS=$(ENROL_DAYS) scripts/bench.sh
 
 screenshots: setup ## refresh docs/*.png from headless Chromium on the demo database, each role's screens: make screenshots [ONLY="pipeline dispute"] [FRESH=1]
 	SCREENSHOTS_ONLY="$(ONLY)" SCREENSHOTS_FRESH=$(FRESH) scripts/screenshots.sh

@@ -433,13 +433,24 @@ def drain_cron(env, xmlid, call, remaining):
     }
 
 
-def cron_child(dbname):
+def cron_child(dbname, enrol_days=0):
     """The reclaim cron as the cron runner calls it, in this (fresh) process.
-    Test mode keeps it from committing; the transaction is rolled back at the end."""
+    Test mode keeps it from committing; the transaction is rolled back at the end.
+    `enrol_days`: every grade's enrolment clock set to that many days first
+    (timed: the leads' return dates are recomputed), in the same transaction."""
     threading.current_thread().testing = True
     registry = Registry(dbname)
+    enrol_clock = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
+        if enrol_days:
+            start = time.perf_counter()
+            env["training.crm.grade"].search([]).write({"enrol_days": enrol_days})
+            env.flush_all()
+            enrol_clock = {
+                "enrol_days": enrol_days,
+                "set_seconds": round(time.perf_counter() - start, 1),
+            }
         before = eligible_count(cr)
         warnings_before = warning_count(cr)
         method = type(env["crm.lead"])._cron_release_idle_leads
@@ -458,6 +469,7 @@ def cron_child(dbname):
         "released": released,
         "warnings": warnings,
         "signature": "commit=False" if kwargs else "no commit argument",
+        **enrol_clock,
         **run,
         "queries_per_1000": round(run["queries"] * 1000 / max(released, 1), 1),
     }
@@ -1050,8 +1062,9 @@ def commission_lines(run):
     return lines
 
 
-def run_cron(config_file, dbname, kind="protection"):
-    return run_child("--cron-child", dbname, config_file, "--cron-kind", kind)
+def run_cron(config_file, dbname, kind="protection", enrol_days=0):
+    extra = ["--enrol-days", str(enrol_days)] if enrol_days else []
+    return run_child("--cron-child", dbname, config_file, "--cron-kind", kind, *extra)
 
 
 def run_child(*args):
@@ -1185,7 +1198,13 @@ def table(report):
     cron = report.get("cron")
     if cron:
         lines.append(
-            f"Reclaim cron (addon only): returned {cron['released']:,} of "
+            (
+                f"Every grade's enrolment clock set to {cron['enrol_days']} days first "
+                f"({cron['set_seconds']:.1f} s, the return dates recomputed). "
+                if cron.get("enrol_days")
+                else ""
+            )
+            + f"Reclaim cron (addon only): returned {cron['released']:,} of "
             f"{cron['eligible']:,} leads due to the pool and warned owners of "
             f"{cron.get('warnings', 0):,} more in {cron['calls']} call(s), "
             f"{cron['seconds']:.1f} s, {cron['queries']:,} queries "
@@ -1319,6 +1338,25 @@ def bench_commissions(args, dbname):
     save_section(report, Path(args.json).with_name("bench-commissions.json"))
 
 
+def bench_reclaim(args):
+    """make bench ONLY=reclaim: the reclaim and its warnings as one scheduled
+    action alone, on the addon's lead database of the size asked for."""
+    followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
+    dbname = db_name(args.addon, args.leads)
+    bench_data.ensure(args.config, dbname, bench_data.ADDON_MODULES, args.leads, followups)
+    with Registry(dbname).cursor() as cr:
+        host = machine(cr)
+    report = {
+        "date": fields.Datetime.now().strftime("%Y-%m-%d %H:%M UTC"),
+        "size": {"leads": args.leads, "followups": followups, "only": "reclaim"},
+        "machine": host,
+        "generation": {f"addon {args.leads // 1000}k": generation_time(dbname)},
+    }
+    print("reclaim cron …", flush=True)
+    report["cron"] = run_cron(args.config, dbname, enrol_days=args.enrol_days)
+    save_section(report, Path(args.json).with_name("bench-reclaim.json"))
+
+
 def save_section(report, path):
     """A section run alone (ONLY=...): its targets, figures and JSON file."""
     report["targets"] = targets(report)
@@ -1358,9 +1396,15 @@ def main():
     parser.add_argument("--followups", type=int)
     parser.add_argument(
         "--only",
-        choices=["commissions", "kpis"],
+        choices=["commissions", "kpis", "reclaim"],
         help="one section alone: commissions (without the lead data set), kpis (the addon's"
         " lead database alone)",
+    )
+    parser.add_argument(
+        "--enrol-days",
+        type=int,
+        default=0,
+        help="the reclaim's enrolment clock, for every grade (0: as the grades have it)",
     )
     parser.add_argument("--consultants", type=int, default=bench_data.CONSULTANTS)
     parser.add_argument("--enrollments", type=int, default=bench_data.COMMISSION_ENROLLMENTS)
@@ -1394,8 +1438,10 @@ def main():
         if args.cron_kind == "value_grades":
             print(json.dumps(value_grade_child(args.cron_child)))
             return
-        child = enrollment_cron_child if args.cron_kind == "enrollment" else cron_child
-        print(json.dumps(child(args.cron_child)))
+        if args.cron_kind == "enrollment":
+            print(json.dumps(enrollment_cron_child(args.cron_child)))
+            return
+        print(json.dumps(cron_child(args.cron_child, args.enrol_days)))
         return
     odoo.tools.config.parse_config(["-c", args.config, "--max-cron-threads=0", "--log-level=warn"])
     commissions = commission_db(
@@ -1406,6 +1452,9 @@ def main():
         return
     if args.only == "kpis":
         bench_kpis(args)
+        return
+    if args.only == "reclaim":
+        bench_reclaim(args)
         return
     followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
     sizes = [(args.leads, followups)]
@@ -1456,7 +1505,9 @@ def main():
         for database in pair.values():
             database.cr.close()
     print("reclaim cron …", flush=True)
-    report["cron"] = run_cron(args.config, db_name(args.addon, args.leads))
+    report["cron"] = run_cron(
+        args.config, db_name(args.addon, args.leads), enrol_days=args.enrol_days
+    )
     print("enrolment state action …", flush=True)
     report["enrollment_cron"] = run_cron(
         args.config, db_name(args.addon, args.leads), kind="enrollment"
