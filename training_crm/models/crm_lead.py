@@ -2247,10 +2247,10 @@ class CrmLead(models.Model):
         `entered`). Supervisors are not exempt here: their callers let them
         through and log it."""
         self.ensure_one()
-        lead = self.sudo()
-        if lead.user_id or not lead.pool_entry_date or not user:
+        if not user or not user.has_group("training_crm.group_consultant"):
             return None
-        if not user.has_group("training_crm.group_consultant"):
+        lead = self.sudo()
+        if lead.user_id or not lead.pool_entry_date:
             return None
         now = fields.Datetime.now()
         entered = lead.pool_entry_date
@@ -2295,9 +2295,11 @@ class CrmLead(models.Model):
         """Before a supervisor gives these leads to `user_id`: {lead id: (user,
         guard, entered, until)} of the pool leads a claim guard would have kept
         from that user, to log once they are given."""
-        if not self.env.user._is_training_supervisor():
-            return {}
         user = self.env["res.users"].browse(user_id)
+        if not self.env.user._is_training_supervisor() or not user.has_group(
+            "training_crm.group_consultant"
+        ):
+            return {}
         guards = {}
         for lead in self:
             guard = lead._get_training_claim_guard(user)
