@@ -319,6 +319,7 @@ class CrmLead(models.Model):
         store=True,
         precompute=True,
         copy=False,
+        index="btree_not_null",
         help="When the lead last entered the pool: created without a salesperson, "
         "reclaimed, handed back or released. The new-in-pool wait and the previous "
         "owner's cool-down count from here. Empty while the lead is owned.",
@@ -334,6 +335,7 @@ class CrmLead(models.Model):
     pool_claimable_date = fields.Datetime(
         string="Claimable From",
         compute="_compute_pool_claimable_date",
+        search="_search_pool_claimable_date",
         help="When you can take this pool lead: the end of its new-in-pool wait, or of "
         "your cool-down if you held it before. Empty: now.",
     )
@@ -2223,6 +2225,50 @@ class CrmLead(models.Model):
         for lead in self:
             guard = not exempt and lead.id and lead._get_training_claim_guard(user)
             lead.pool_claimable_date = guard[2] if guard else False
+
+    def _search_pool_claimable_date(self, operator, value):
+        """Only "claimable now" (= False) and its opposite: the pool leads a
+        claim guard holds back from the current user are found in SQL, by
+        team (each team's own values, else Settings')."""
+        if operator not in ("=", "!=") or value is not False:
+            raise UserError(self.env._("Search claimable leads with = False or != False."))
+        held = self._get_training_held_domain(self.env.user)
+        if held == expression.FALSE_DOMAIN:
+            return held if operator == "!=" else expression.TRUE_DOMAIN
+        held_leads = self.sudo().with_context(active_test=False)._search(held)
+        return [("id", "in" if operator == "!=" else "not in", held_leads)]
+
+    @api.model
+    def _get_training_held_domain(self, user):
+        """The pool leads a claim guard keeps from `user` now (see
+        _get_training_claim_guard): one query for the teams with values of their own."""
+        if not user.has_group("training_crm.group_consultant") or user._is_training_supervisor():
+            return expression.FALSE_DOMAIN
+        now = fields.Datetime.now()
+        Team = self.env["crm.team"].sudo().with_context(active_test=False)
+        guards = [
+            ("training_pool_wait_hours", "training_crm.pool_wait_hours", "hours", []),
+            (
+                "training_claim_cooldown_days",
+                "training_crm.claim_cooldown_days",
+                "days",
+                [("pool_previous_user_id", "=", user.id)],
+            ),
+        ]
+        held = []
+        for fname, key, unit, extra in guards:
+            own = Team.search([(fname, ">", 0)])
+            for team in own:
+                cutoff = now - timedelta(**{unit: team[fname]})
+                held.append([*extra, ("team_id", "=", team.id), ("pool_entry_date", ">", cutoff)])
+            if default := self._get_int_param(key, 0):
+                cutoff = now - timedelta(**{unit: default})
+                held.append(
+                    [*extra, ("team_id", "not in", own.ids), ("pool_entry_date", ">", cutoff)]
+                )
+        if not held:
+            return expression.FALSE_DOMAIN
+        return expression.AND([[("user_id", "=", False)], expression.OR(held)])
 
     def _set_pool_previous_owners(self, owner_ids):
         """These leads were just released: they enter the pool now, and remember

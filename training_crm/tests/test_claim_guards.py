@@ -243,6 +243,33 @@ class TestClaimGuards(TrainingCrmCommon):
         self._claim(lead, self.user_consultant_2, T0 + timedelta(hours=2))
         self.assertEqual(lead.user_id, self.user_consultant_2)
 
+    def test_claimable_now_filter(self):
+        """The pool list's "Claimable Now" filter finds, in SQL, what each user
+        may take: the team's wait (2 h) over Settings', Settings' cool-down."""
+        self._set(cooldown_days=3)
+        self.team.training_pool_wait_hours = 2
+        mine = self._handed_back_lead()
+        fresh = self._new_pool_lead(when=T0 - timedelta(hours=3))
+        leads = mine | fresh
+        claimable = [
+            ("user_id", "=", False),
+            ("pool_claimable_date", "=", False),
+            ("id", "in", leads.ids),
+        ]
+        held = [("pool_claimable_date", "!=", False), ("id", "in", leads.ids)]
+        Lead = self.env["crm.lead"]
+        with freeze_time(T0 + timedelta(hours=1)):
+            self.assertEqual(Lead.with_user(self.user_consultant_2).search(claimable), fresh)
+            self.assertEqual(Lead.with_user(self.user_supervisor).search(claimable), leads)
+        with freeze_time(T0 + timedelta(hours=2)):
+            self.assertEqual(Lead.with_user(self.user_consultant).search(claimable), fresh)
+            self.assertEqual(Lead.with_user(self.user_consultant).search(held), mine)
+            self.assertEqual(Lead.with_user(self.user_consultant_2).search(claimable), leads)
+        with freeze_time(T0 + timedelta(days=3)):
+            self.assertEqual(Lead.with_user(self.user_consultant).search(claimable), leads)
+        with self.assertRaisesRegex(UserError, "Search claimable leads with = False"):
+            Lead.search([("pool_claimable_date", ">", T0)])
+
     # ------------------------------------------------------------
     # Supervisors
     # ------------------------------------------------------------
