@@ -9,7 +9,7 @@ from psycopg2.errors import LockNotAvailable
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, format_date, plaintext2html
+from odoo.tools import SQL, format_date, format_datetime, plaintext2html
 from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.sql import column_exists, create_column
 
@@ -50,6 +50,8 @@ POOL_CLOCK_FIELDS = (
     "pool_return_date",
     "pool_return_rule",
     "pool_return_reason",
+    "pool_entry_date",
+    "pool_previous_user_id",
 )
 # Seconds a follow-up waits for a lead another request is taking.
 OWNERSHIP_LOCK_WAIT = 5
@@ -313,6 +315,33 @@ class CrmLead(models.Model):
         search="_search_pool_returning_soon",
         help="The lead returns to the pool within the warning period (Settings).",
     )
+    # Claim guards (领取限制): when the lead entered the pool, and from whom
+    pool_entry_date = fields.Datetime(
+        string="In Pool Since",
+        compute="_compute_pool_entry_date",
+        store=True,
+        precompute=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the lead last entered the pool: created without a salesperson, "
+        "reclaimed, handed back or released. The new-in-pool wait and the previous "
+        "owner's cool-down count from here. Empty while the lead is owned.",
+    )
+    pool_previous_user_id = fields.Many2one(
+        "res.users",
+        string="Previous Salesperson",
+        readonly=True,
+        copy=False,
+        help="Who held the lead before it last returned to the pool: they wait out the "
+        "claim cool-down before taking it again.",
+    )
+    pool_claimable_date = fields.Datetime(
+        string="Claimable From",
+        compute="_compute_pool_claimable_date",
+        search="_search_pool_claimable_date",
+        help="When you can take this pool lead: the end of its new-in-pool wait, or of "
+        "your cool-down if you held it before. Empty: now.",
+    )
 
     def _auto_init(self):
         """Leads owned before the reclaim clocks existed were taken when they
@@ -325,6 +354,13 @@ class CrmLead(models.Model):
                     "UPDATE crm_lead SET owner_date = COALESCE(date_open, create_date) "
                     "WHERE user_id IS NOT NULL"
                 )
+            )
+        if not column_exists(self.env.cr, self._table, "pool_entry_date"):
+            # Leads already in the pool entered it at the latest when they were
+            # created: nobody finds them held back by a guard switched on later.
+            create_column(self.env.cr, self._table, "pool_entry_date", "timestamp")
+            self.env.cr.execute(
+                SQL("UPDATE crm_lead SET pool_entry_date = create_date WHERE user_id IS NULL")
             )
         return super()._auto_init()
 
@@ -636,6 +672,7 @@ class CrmLead(models.Model):
             # claim starts afresh (and counts towards their daily cap), and
             # the former owner's Follow-up to-do goes, however it got there.
             released = self.filtered("user_id")
+            previous_owners = {lead.id: lead.user_id.id for lead in released}
             if "claim_date" not in vals:
                 vals = dict(vals, claim_date=False)
         old_grades = (
@@ -643,7 +680,16 @@ class CrmLead(models.Model):
         )
         if vals.get("referred_by_id") and not self.env.su:
             self.env["res.partner"].browse(vals["referred_by_id"]).check_access("read")
+        bypassed = (
+            self._get_training_claim_guards_bypassed(vals["user_id"])
+            if vals.get("user_id") and not self.env.su
+            else {}
+        )
         res = super().write(vals)
+        if released:
+            released._set_pool_previous_owners(previous_owners)
+        if bypassed:
+            self.browse(bypassed)._log_training_guard_bypass(bypassed)
         if vals.get("referred_by_id") and "source_id" not in vals:
             self._set_referral_source()
         if released:
@@ -868,9 +914,12 @@ class CrmLead(models.Model):
                     lead=lead.display_name,
                 )
             )
+        guards = self._check_training_claim_guards(self.env.user)
         self._check_claim_limit()
         self._check_training_holding_cap(self.env.user)
         self._claim_for(self.env.user)
+        if guards:
+            self._log_training_guard_bypass(guards)
         # Claimed from a card as from the form: say so, and show the lead as now owned.
         return {
             "type": "ir.actions.client",
@@ -2167,3 +2216,211 @@ class CrmLead(models.Model):
     def action_view_training_family_enrollments(self):
         self.ensure_one()
         return self.partner_id.action_view_training_family_enrollments()
+
+    # ------------------------------------------------------------
+    # CLAIM GUARDS (领取限制): the previous owner's cool-down, the new-in-pool wait
+    # ------------------------------------------------------------
+
+    @api.depends("user_id")
+    def _compute_pool_entry_date(self):
+        """A lead enters the pool when it loses its salesperson or is created
+        without one; a pool lead written unowned again keeps its date (no
+        restarting the wait by hand)."""
+        now = fields.Datetime.now()
+        for lead in self:
+            if lead.user_id:
+                lead.pool_entry_date = False
+            elif not lead.pool_entry_date:
+                lead.pool_entry_date = now
+
+    @api.depends("user_id", "team_id", "pool_entry_date", "pool_previous_user_id")
+    @api.depends_context("uid")
+    def _compute_pool_claimable_date(self):
+        user = self.env.user
+        exempt = user._is_training_supervisor()
+        for lead in self:
+            guard = not exempt and lead.id and lead._get_training_claim_guard(user)
+            lead.pool_claimable_date = guard[2] if guard else False
+
+    def _search_pool_claimable_date(self, operator, value):
+        """Only "claimable now" (= False) and its opposite: the pool leads a
+        claim guard holds back from the current user are found in SQL, by
+        team (each team's own values, else Settings')."""
+        if operator not in ("=", "!=") or value is not False:
+            raise UserError(self.env._("Search claimable leads with = False or != False."))
+        held = self._get_training_held_domain(self.env.user)
+        if held == expression.FALSE_DOMAIN:
+            return held if operator == "!=" else expression.TRUE_DOMAIN
+        held_leads = self.sudo().with_context(active_test=False)._search(held)
+        return [("id", "in" if operator == "!=" else "not in", held_leads)]
+
+    @api.model
+    def _get_training_held_domain(self, user):
+        """The pool leads a claim guard keeps from `user` now (see
+        _get_training_claim_guard): one query for the teams with values of their own."""
+        if not user.has_group("training_crm.group_consultant") or user._is_training_supervisor():
+            return expression.FALSE_DOMAIN
+        now = fields.Datetime.now()
+        Team = self.env["crm.team"].sudo().with_context(active_test=False)
+        guards = [
+            ("training_pool_wait_hours", "training_crm.pool_wait_hours", "hours", []),
+            (
+                "training_claim_cooldown_days",
+                "training_crm.claim_cooldown_days",
+                "days",
+                [("pool_previous_user_id", "=", user.id)],
+            ),
+        ]
+        held = []
+        for fname, key, unit, extra in guards:
+            own = Team.search([(fname, ">", 0)])
+            for team in own:
+                cutoff = now - timedelta(**{unit: team[fname]})
+                held.append([*extra, ("team_id", "=", team.id), ("pool_entry_date", ">", cutoff)])
+            if default := self._get_int_param(key, 0):
+                cutoff = now - timedelta(**{unit: default})
+                held.append(
+                    [*extra, ("team_id", "not in", own.ids), ("pool_entry_date", ">", cutoff)]
+                )
+        if not held:
+            return expression.FALSE_DOMAIN
+        return expression.AND([[("user_id", "=", False)], expression.OR(held)])
+
+    def _set_pool_previous_owners(self, owner_ids):
+        """These leads were just released: they enter the pool now, and remember
+        who held them (`owner_ids`: {lead id: user id}). Written in the cache
+        like the salesperson they follow, so that all reach the database in one
+        UPDATE (a reclaim batch mixes many owners), and dated at the release,
+        not whenever the entry date would be recomputed."""
+        leads = self.sudo()
+        leads._fields["pool_entry_date"].write(leads, fields.Datetime.now())
+        field = self._fields["pool_previous_user_id"]
+        leads_by_owner = defaultdict(list)
+        for lead_id, owner_id in owner_ids.items():
+            leads_by_owner[owner_id].append(lead_id)
+        for owner_id, lead_ids in leads_by_owner.items():
+            field.write(leads.browse(lead_ids), owner_id)
+
+    def _get_training_claim_guard(self, user):
+        """(guard, entered, until) of the claim guard that keeps `user`, a
+        consultant, from taking this pool lead now, the later-ending if both
+        do, else None. Guards: "cooldown" (`user` held the lead before it
+        returned to the pool on `entered`) and "new" (it entered the pool on
+        `entered`). Supervisors are not exempt here: their callers let them
+        through and log it."""
+        self.ensure_one()
+        if not user or not user.has_group("training_crm.group_consultant"):
+            return None
+        lead = self.sudo()
+        if lead.user_id or not lead.pool_entry_date:
+            return None
+        now = fields.Datetime.now()
+        entered = lead.pool_entry_date
+        ends = []
+        days = lead.team_id._get_training_claim_cooldown_days()
+        if days and lead.pool_previous_user_id == user:
+            ends.append((entered + timedelta(days=days), "cooldown"))
+        hours = lead.team_id._get_training_pool_wait_hours()
+        if hours:
+            ends.append((entered + timedelta(hours=hours), "new"))
+        until, guard = max(((end, g) for end, g in ends if end > now), default=(None, None))
+        return (guard, entered, until) if guard else None
+
+    def _check_training_claim_guards(self, user):
+        """Refuse `user` this pool lead while a claim guard holds it, saying
+        until when in their time zone. Supervisors pass: returns {lead id:
+        (user, guard, entered, until)} of the guard they bypass, to log."""
+        guard = self._get_training_claim_guard(user)
+        if not guard:
+            return {}
+        if user._is_training_supervisor():
+            return {self.id: (user, *guard)}
+        guard, entered, until = guard
+        tz = self._get_training_tz()
+        if guard == "cooldown":
+            raise UserError(
+                self.env._(
+                    "This lead returned to the pool from you on %(date)s: you can take it "
+                    "again from %(until)s.",
+                    date=self._format_training_datetime(entered, tz),
+                    until=self._format_training_datetime(until, tz),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "This lead is new to the pool: consultants can take it from %(until)s.",
+                until=self._format_training_datetime(until, tz),
+            )
+        )
+
+    def _get_training_claim_guards_bypassed(self, user_id):
+        """Before a supervisor gives these leads to `user_id`: {lead id: (user,
+        guard, entered, until)} of the pool leads a claim guard would have kept
+        from that user, to log once they are given."""
+        user = self.env["res.users"].browse(user_id)
+        if not self.env.user._is_training_supervisor() or not user.has_group(
+            "training_crm.group_consultant"
+        ):
+            return {}
+        guards = {}
+        for lead in self:
+            guard = lead._get_training_claim_guard(user)
+            if guard:
+                guards[lead.id] = (user, *guard)
+        return guards
+
+    def _get_training_guard_log(self, user, guard, entered, until):
+        """Why `user`'s first contact leaves this pool lead in the pool, in their
+        language and time zone."""
+        env = self.with_context(lang=self._get_training_lang(user)).env
+        tz = user._get_training_tz(self.company_id or self.env.company)
+        if guard == "cooldown":
+            return env._(
+                "%(user)s reached this person, but the lead returned to the pool from them on "
+                "%(date)s and they can take it again from %(until)s: the lead stays in the pool.",
+                user=user.name,
+                date=self.with_env(env)._format_training_datetime(entered, tz),
+                until=self.with_env(env)._format_training_datetime(until, tz),
+            )
+        return env._(
+            "%(user)s reached this person, but the lead is new to the pool and consultants "
+            "can take it from %(until)s: the lead stays in the pool.",
+            user=user.name,
+            until=self.with_env(env)._format_training_datetime(until, tz),
+        )
+
+    def _log_training_guard_bypass(self, guards):
+        """Say on each lead which claim guard a supervisor let through, and for
+        whom (`guards`: {lead id: (user, guard, entered, until)}), in that
+        user's language and time zone."""
+        bodies = {}
+        for lead in self.sudo():
+            user, guard, entered, until = guards[lead.id]
+            env = self.with_context(lang=lead._get_training_lang(user)).env
+            tz = user._get_training_tz(lead.company_id or self.env.company)
+            lead_env = lead.with_env(env)
+            if guard == "cooldown":
+                bodies[lead.id] = env._(
+                    "Claim guard bypassed by supervisor %(supervisor)s: %(user)s took this lead "
+                    "during their cool-down (it returned to the pool from them on %(date)s; "
+                    "they could take it again from %(until)s).",
+                    supervisor=self.env.user.name,
+                    user=user.name,
+                    date=lead_env._format_training_datetime(entered, tz),
+                    until=lead_env._format_training_datetime(until, tz),
+                )
+            else:
+                bodies[lead.id] = env._(
+                    "Claim guard bypassed by supervisor %(supervisor)s: %(user)s took this lead "
+                    "during its new-in-pool wait (consultants could take it from %(until)s).",
+                    supervisor=self.env.user.name,
+                    user=user.name,
+                    until=lead_env._format_training_datetime(until, tz),
+                )
+        if bodies:
+            self._message_log_event(bodies, "mail.mt_note")
+
+    @api.model
+    def _format_training_datetime(self, value, tz):
+        """A stored (UTC) moment as the reader reads it: in `tz`, their language."""
+        return format_datetime(self.env, value, tz=tz.zone, dt_format="short")

@@ -16,12 +16,34 @@ class CrmTeam(models.Model):
         "assignments and first contacts past it are refused. Won leads do not count. "
         "0: the cap in Settings. A member's own cap comes first.",
     )
+    training_claim_cooldown_days = fields.Integer(
+        string="Claim Cool-down (days)",
+        help="A consultant whose lead returned to this team's pool (reclaimed or handed "
+        "back) cannot take it again for this many days (前负责人领取限制). "
+        "0: the cool-down in Settings.",
+    )
+    training_pool_wait_hours = fields.Integer(
+        string="New-in-Pool Wait (hours)",
+        help="A lead that enters this team's pool waits this many hours before consultants "
+        "can take it, so that the first to refresh does not take everything. "
+        "0: the wait in Settings.",
+    )
 
     _sql_constraints = [
         (
             "training_holding_cap_not_negative",
             "CHECK(training_holding_cap >= 0)",
             "The holding cap cannot be negative.",
+        ),
+        (
+            "training_claim_cooldown_days_not_negative",
+            "CHECK(training_claim_cooldown_days >= 0)",
+            "The claim cool-down cannot be negative.",
+        ),
+        (
+            "training_pool_wait_hours_not_negative",
+            "CHECK(training_pool_wait_hours >= 0)",
+            "The new-in-pool wait cannot be negative.",
         ),
     ]
 
@@ -90,6 +112,22 @@ class CrmTeam(models.Model):
             member.training_holding_cap
             or team.training_holding_cap
             or self.env["crm.lead"]._get_int_param("training_crm.holding_cap", 0)
+        )
+
+    def _get_training_claim_cooldown_days(self):
+        """Days a lead's previous owner waits before taking it again from this
+        team's pool (of no team: empty): the team's, else Settings'. 0: none."""
+        Lead = self.env["crm.lead"]
+        return self.sudo()[:1].training_claim_cooldown_days or Lead._get_int_param(
+            "training_crm.claim_cooldown_days", 0
+        )
+
+    def _get_training_pool_wait_hours(self):
+        """Hours a lead new to this team's pool waits before consultants take
+        it (of no team: empty): the team's, else Settings'. 0: none."""
+        Lead = self.env["crm.lead"]
+        return self.sudo()[:1].training_pool_wait_hours or Lead._get_int_param(
+            "training_crm.pool_wait_hours", 0
         )
 
     @api.model

@@ -57,6 +57,22 @@ class ResConfigSettings(models.TransientModel):
         "contacts past it are refused; won leads do not count (0: no cap). Each team, and "
         "each team member, may have its own.",
     )
+    training_claim_cooldown_days = fields.Integer(
+        string="Claim Cool-down (days)",
+        config_parameter="training_crm.claim_cooldown_days",
+        default=0,
+        help="A consultant whose lead returned to the pool (reclaimed or handed back) cannot "
+        "take it again for this many days (前负责人领取限制; 0: no cool-down). Each team may "
+        "have its own. Supervisors are not held back.",
+    )
+    training_pool_wait_hours = fields.Integer(
+        string="New-in-Pool Wait (hours)",
+        config_parameter="training_crm.pool_wait_hours",
+        default=0,
+        help="A lead that enters the pool waits this many hours before consultants can take "
+        "it, so that the first to refresh does not take everything (0: no wait). Each team "
+        "may have its own. Supervisors are not held back.",
+    )
     training_pool_warning_days = fields.Integer(
         string="Warn Before Reclaim (days)",
         config_parameter="training_crm.pool_warning_days",

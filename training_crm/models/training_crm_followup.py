@@ -402,6 +402,7 @@ class TrainingCrmFollowup(models.Model):
         person_leads = leads.filtered(lambda lead: not lead.user_id)._get_person_leads_by_lead()
         window = timedelta(minutes=leads._get_int_param("training_crm.tie_window_minutes", 10))
         held = {}  # open leads each consultant holds, counted once a cap applies to them
+        bypassed = {}  # claim guards supervisors went through, to log
         for lead in leads:
             followup = first_by_lead[lead]
             user, date = followup.user_id, followup.date
@@ -424,6 +425,15 @@ class TrainingCrmFollowup(models.Model):
                     lambda other: other.first_contact_date or other.create_date
                 )[0]
                 vals.update(user_id=owner_lead.user_id.id, collision_lead_id=owner_lead.id)
+            elif guard := lead._get_training_claim_guard(user):
+                if not user._is_training_supervisor():
+                    # The log is evidence: the contact is recorded, the lead stays in the pool.
+                    lead.write(vals)
+                    lead._message_log(body=lead._get_training_guard_log(user, *guard))
+                    continue
+                # Supervisors hold no cap: the lead is theirs, and the bypass is logged.
+                vals["user_id"] = user.id
+                bypassed[lead.id] = (user, *guard)
             elif cap := lead.team_id._get_training_holding_cap(user):
                 if user not in held:
                     held[user] = leads._get_training_holding_counts(user).get(user, 0)
@@ -459,6 +469,8 @@ class TrainingCrmFollowup(models.Model):
                     partner_ids=told.partner_id.ids,
                     subtype_xmlid="mail.mt_note",
                 )
+        if bypassed:
+            leads.browse(bypassed)._log_training_guard_bypass(bypassed)
         return leads
 
     def _close_followup_activities(self, tracked_leads):

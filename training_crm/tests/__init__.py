@@ -45,3 +45,4 @@ from . import test_holding_cap
 from . import test_masking
 from . import test_masking_rpc
 from . import test_distribution
+from . import test_claim_guards
