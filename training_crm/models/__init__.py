@@ -33,4 +33,3 @@ from . import training_referral_reward
 from . import training_value_grade_history
 from . import training_crm_reveal
 from . import crm_lead_masking
-from . import crm_team_distribution
