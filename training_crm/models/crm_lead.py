@@ -2007,19 +2007,31 @@ class CrmLead(models.Model):
         message names a lead only when its reader could open it anyway."""
         return self.with_context(active_test=False)._filtered_access("read").with_env(self.env)
 
-    def _get_followup_activities(self):
+    def _get_followup_activities(self, warnings=False):
         """The leads' Follow-up activities, those a consultant scheduled by hand
-        included (activity_search sees only automated ones)."""
-        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "training_crm.mail_activity_type_followup"
-        )
+        included (activity_search sees only automated ones); with `warnings`,
+        their warnings before reclaim too, in the same query."""
+        xmlids = ["training_crm.mail_activity_type_followup"]
+        if warnings:
+            xmlids.append("training_crm.mail_activity_type_pool_return")
+        IrModelData = self.env["ir.model.data"]
         return self.env["mail.activity"].search(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
-                ("activity_type_id", "=", activity_type_id),
+                ("activity_type_id", "in", [IrModelData._xmlid_to_res_id(x) for x in xmlids]),
             ]
         )
+
+    def _cancel_pool_return_warnings(self, warnings):
+        """A follow-up in time moves the return date past the warning period:
+        its lead's warning goes at once, not at the next reclaim run."""
+        limit = fields.Datetime.now() + timedelta(days=self._get_pool_warning_days())
+        leads = self.browse(warnings.mapped("res_id"))
+        moved = {
+            lead.id for lead in leads if not lead.pool_return_date or lead.pool_return_date > limit
+        }
+        warnings.filtered(lambda warning: warning.res_id in moved).sudo().unlink()
 
     def _message_log_event(self, bodies, subtype_xmlid):
         """One chatter note per lead for an ownership event, under the event's

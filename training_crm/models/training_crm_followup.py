@@ -478,7 +478,14 @@ class TrainingCrmFollowup(models.Model):
         feedback (those scheduled by hand too). Without one, the summary is the
         body of the lead's tracking message when the follow-up changed tracked
         fields (`tracked_leads`), else a note: one chatter message a follow-up."""
-        activities = self.lead_id._get_followup_activities()
+        activities = self.lead_id._get_followup_activities(warnings=True)
+        warning_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "training_crm.mail_activity_type_pool_return"
+        )
+        warnings = activities.filtered(lambda a: a.activity_type_id.id == warning_type_id)
+        if warnings:
+            self.lead_id._cancel_pool_return_warnings(warnings)
+            activities -= warnings
         activities_by_lead = defaultdict(lambda: self.env["mail.activity"])
         for activity in activities:
             activities_by_lead[activity.res_id] |= activity

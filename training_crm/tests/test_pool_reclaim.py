@@ -220,8 +220,9 @@ class TestPoolReclaim(TrainingCrmCommon):
         self.assertEqual(self._warnings(lead), warning, "a rerun adds none")
         with freeze_time(T0 + timedelta(days=9)):
             self._log(lead, "reached")  # now returns on day 19
+        self.assertFalse(self._warnings(lead), "followed up in time: the warning goes at once")
         self._reclaim(T0 + timedelta(days=9, hours=1))
-        self.assertFalse(self._warnings(lead), "followed up in time: the warning goes")
+        self.assertFalse(self._warnings(lead))
         self.assertEqual(lead.user_id, self.user_consultant)
 
     def test_warning_off_and_released_leads_lose_theirs(self):
