@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run serve backup restore test lint format setup setup-venv readme i18n bench screenshots clean faults
+.PHONY: run serve backup restore test lint format setup setup-venv readme i18n bench screenshots clean faults load
 
 run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
 	scripts/run.sh
@@ -44,6 +44,9 @@ screenshots: setup ## refresh docs/*.png from headless Chromium on the demo data
 
 serve: ## production: prefork workers, a cron worker, behind a reverse proxy (deploy/): make serve [DB=training_crm] [WORKERS=2×cores+1]
 	$(if $(DB),ODOO_DB=$(DB)) $(if $(WORKERS),WORKERS=$(WORKERS)) scripts/serve.sh
+
+load: setup ## a school's day against make serve's workers, 2 then 5 (not in make test): make load [WORKERS="2 5"] [SECONDS=300] [CONSULTANTS=50] [SUPERVISORS=5]
+	$(if $(WORKERS),LOAD_WORKERS="$(WORKERS)") $(if $(SECONDS),LOAD_SECONDS=$(SECONDS)) $(if $(CONSULTANTS),LOAD_CONSULTANTS=$(CONSULTANTS)) $(if $(SUPERVISORS),LOAD_SUPERVISORS=$(SUPERVISORS)) scripts/load.sh
 
 faults: setup ## scripted fault runs (not in make test): the reclaim killed mid-batch, then run again: make faults [TEMPLATE=training_crm_bench_addon_10k]
 	bash -c 'source scripts/lib.sh && setup_all && "$$PY" scripts/faults.py "$$ODOO_CONF" cron $(if $(TEMPLATE),--template $(TEMPLATE))'

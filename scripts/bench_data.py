@@ -34,7 +34,7 @@ from odoo import Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, email_normalize
 
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 MARKER = "training_crm_bench.size"
 TIMING = "training_crm_bench.generated_in"
 CODE = "training_crm_bench.code"
@@ -711,7 +711,8 @@ class Generator:
 
     def write_pool_dates(self):
         """The reclaim's stored dates (addon only): owned leads were taken when
-        assigned (as crm.lead._auto_init fills them), booked trials hold their
+        assigned and pool leads entered the pool when created (as
+        crm.lead._auto_init fills them), booked trials hold their
         leads, and each owned lead's return date and rule are the ORM's own
         `_get_pool_return`, written by batches with SQL."""
         cr = self.cr
@@ -719,6 +720,8 @@ class Generator:
             "UPDATE crm_lead SET owner_date = COALESCE(date_open, create_date) "
             "WHERE user_id IS NOT NULL"
         )
+        # Pool leads entered the pool when they were created (as _auto_init fills them).
+        cr.execute("UPDATE crm_lead SET pool_entry_date = create_date WHERE user_id IS NULL")
         cr.execute(
             """
             UPDATE crm_lead l SET pool_trial_date = t.date

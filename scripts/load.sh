@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# make load [WORKERS="2 5"] [SECONDS=300] [CONSULTANTS=50] [SUPERVISORS=5]:
+# a school's day (scripts/load.py) against `make serve`'s prefork server, once
+# per number of workers, each time on a fresh copy (training_crm_load) of
+# `make bench`'s 200,000-lead database (LOAD_TEMPLATE; build it with
+# `make bench ONLY=kpis`). The server is configured as `make serve` configures
+# it (scripts/serve_conf.py), on ports of its own (LOAD_PORT, 8369; websocket
+# 8372), its scheduled actions running as in production. Results:
+# .local/load.json, and the server's logs in .local/load-N-workers.log. Not in
+# `make test`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+setup_all
+cd "$ROOT"
+
+TEMPLATE="${LOAD_TEMPLATE:-training_crm_bench_addon_200k}"
+DB=training_crm_load
+PORT="${LOAD_PORT:-8369}"
+CONF="$LOCAL/odoo-load.conf"
+db_exists "$TEMPLATE" || { log "no $TEMPLATE: build it with \`make bench ONLY=kpis\`"; exit 1; }
+
+server=""
+stop_server() {
+    [ -z "$server" ] || kill -- -"$server" 2>/dev/null || true
+    [ -z "$server" ] || wait "$server" 2>/dev/null || true
+    server=""
+}
+cleanup() {
+    stop_server
+    psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -rf "$LOCAL/data/filestore/$DB"
+}
+trap cleanup EXIT
+
+status=0
+for workers in ${LOAD_WORKERS:-2 5}; do
+    log "copying $TEMPLATE into $DB"
+    psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)"
+    psql_db -d postgres -qc "CREATE DATABASE \"$DB\" TEMPLATE \"$TEMPLATE\""
+    "$PY" scripts/serve_conf.py --out "$CONF" --db "$DB" \
+        --addons-path "$ODOO_ADDONS,$ROOT" --data-dir "$LOCAL/data" \
+        --db-host "$DB_HOST" --db-port "$DB_PORT" --db-user "$DB_USER" --db-password "$DB_PASSWORD" \
+        --http-port "$PORT" --gevent-port "$((PORT + 3))" --workers "$workers"
+    server_log="$LOCAL/load-$workers-workers.log"
+    SERVE_SETUP=0 SERVE_CONF="$CONF" setsid scripts/serve.sh --logfile="$server_log" &
+    server=$!
+    for _ in $(seq 120); do
+        curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login" && break
+        sleep 1
+    done
+    log "load against $workers workers for ${LOAD_SECONDS:-300} s"
+    "$PY" scripts/load.py "http://127.0.0.1:$PORT" "$DB" --prepare "$ODOO_CONF" \
+        --label "$workers workers" --seconds "${LOAD_SECONDS:-300}" \
+        --consultants "${LOAD_CONSULTANTS:-50}" --supervisors "${LOAD_SUPERVISORS:-5}" || status=1
+    stop_server
+    tracebacks=$(grep -c "^Traceback" "$server_log" || true)
+    log "$workers workers: $tracebacks tracebacks in $server_log"
+    [ "$tracebacks" = 0 ] || status=1
+done
+exit $status
