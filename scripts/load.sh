@@ -36,11 +36,19 @@ for workers in ${LOAD_WORKERS:-2 5}; do
     log "copying $TEMPLATE into $DB"
     psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)"
     psql_db -d postgres -qc "CREATE DATABASE \"$DB\" TEMPLATE \"$TEMPLATE\""
+    rm -rf "$LOCAL/data/filestore/$DB"
+    [ ! -d "$LOCAL/data/filestore/$TEMPLATE" ] || cp -a "$LOCAL/data/filestore/$TEMPLATE" "$LOCAL/data/filestore/$DB"
+    # As on any morning: last night's snapshot and the KPIs' closed months stored.
+    odoo shell -d "$DB" --no-http --max-cron-threads=0 --log-level=warn >/dev/null <<'PY'
+env["training.crm.consultant.snapshot"]._cron_take_snapshot()
+env.cr.commit()
+PY
     "$PY" scripts/serve_conf.py --out "$CONF" --db "$DB" \
         --addons-path "$ODOO_ADDONS,$ROOT" --data-dir "$LOCAL/data" \
         --db-host "$DB_HOST" --db-port "$DB_PORT" --db-user "$DB_USER" --db-password "$DB_PASSWORD" \
         --http-port "$PORT" --gevent-port "$((PORT + 3))" --workers "$workers"
     server_log="$LOCAL/load-$workers-workers.log"
+    : > "$server_log"
     SERVE_SETUP=0 SERVE_CONF="$CONF" setsid scripts/serve.sh --logfile="$server_log" &
     server=$!
     for _ in $(seq 120); do
