@@ -1353,20 +1353,26 @@ def bench_commissions(args, dbname):
 def bench_reclaim(args):
     """make bench ONLY=reclaim: the reclaim and its warnings as one scheduled
     action alone, on the addon's lead database of the size asked for."""
+    dbname, report = addon_section(args, "reclaim")
+    print("reclaim cron …", flush=True)
+    report["cron"] = run_cron(args.config, dbname, enrol_days=args.enrol_days)
+    save_section(report, Path(args.json).with_name("bench-reclaim.json"))
+
+
+def addon_section(args, only):
+    """A section run alone on the addon's lead database of the size asked
+    for (built or updated first): its name and the report's heading."""
     followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
     dbname = db_name(args.addon, args.leads)
     bench_data.ensure(args.config, dbname, bench_data.ADDON_MODULES, args.leads, followups)
     with Registry(dbname).cursor() as cr:
         host = machine(cr)
-    report = {
+    return dbname, {
         "date": fields.Datetime.now().strftime("%Y-%m-%d %H:%M UTC"),
-        "size": {"leads": args.leads, "followups": followups, "only": "reclaim"},
+        "size": {"leads": args.leads, "followups": followups, "only": only},
         "machine": host,
         "generation": {f"addon {args.leads // 1000}k": generation_time(dbname)},
     }
-    print("reclaim cron …", flush=True)
-    report["cron"] = run_cron(args.config, dbname, enrol_days=args.enrol_days)
-    save_section(report, Path(args.json).with_name("bench-reclaim.json"))
 
 
 def save_section(report, path):
@@ -1382,17 +1388,7 @@ def save_section(report, path):
 def bench_kpis(args):
     """make bench ONLY=kpis: the KPI reads alone, on the addon's lead database
     of the size asked for, into a result file of their own."""
-    followups = args.followups or round(args.leads * FOLLOWUPS_PER_LEAD)
-    dbname = db_name(args.addon, args.leads)
-    bench_data.ensure(args.config, dbname, bench_data.ADDON_MODULES, args.leads, followups)
-    with Registry(dbname).cursor() as cr:
-        host = machine(cr)
-    report = {
-        "date": fields.Datetime.now().strftime("%Y-%m-%d %H:%M UTC"),
-        "size": {"leads": args.leads, "followups": followups, "only": "kpis"},
-        "machine": host,
-        "generation": {f"addon {args.leads // 1000}k": generation_time(dbname)},
-    }
+    dbname, report = addon_section(args, "kpis")
     print("consultant KPIs and champions …", flush=True)
     report["kpis"] = run_kpis(args.config, dbname)
     save_section(report, Path(args.json).with_name("bench-kpis.json"))
