@@ -61,6 +61,9 @@ SUPERVISOR_MIX = [
 ]
 
 
+RAMP_UP_SECONDS = 20
+
+
 class Refused(Exception):
     pass
 
@@ -295,9 +298,10 @@ ACTS = {
 # ------------------------------------------------------------
 
 
-def run_user(user, mix, deadline, results, lock):
+def run_user(user, mix, deadline, results, lock, delay=0.0):
     names, weights = zip(*mix, strict=True)
     state = {"teams": []}
+    time.sleep(delay)  # staff arrive over the first seconds, not in one instant
     try:
         user.login_()
         teams = user.call("crm.team", "search", [("member_ids", "in", [user.uid])])
@@ -422,6 +426,11 @@ def main():
     supervisors = ["bench_manager"] * args.supervisors
     results, lock = defaultdict(list), threading.Lock()
     deadline = time.monotonic() + args.seconds
+    users = [
+        (login, mix)
+        for logins, mix in ((consultants, CONSULTANT_MIX), (supervisors, SUPERVISOR_MIX))
+        for login in logins
+    ]
     threads = [
         threading.Thread(
             target=run_user,
@@ -431,10 +440,10 @@ def main():
                 deadline,
                 results,
                 lock,
+                RAMP_UP_SECONDS * n / len(users),
             ),
         )
-        for logins, mix in ((consultants, CONSULTANT_MIX), (supervisors, SUPERVISOR_MIX))
-        for login in logins
+        for n, (login, mix) in enumerate(users)
     ]
     start = time.monotonic()
     for thread in threads:

@@ -24,17 +24,24 @@ stop_server() {
     [ -z "$server" ] || wait "$server" 2>/dev/null || true
     server=""
 }
+drop_db() {
+    # The server's last connections (an autovacuum worker too) may take a moment to go.
+    for _ in $(seq 30); do
+        psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" 2>/dev/null && break
+        sleep 1
+    done
+    rm -rf "$LOCAL/data/filestore/$DB"
+}
 cleanup() {
     stop_server
-    psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$LOCAL/data/filestore/$DB"
+    drop_db >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 status=0
 for workers in ${LOAD_WORKERS:-2 5}; do
     log "copying $TEMPLATE into $DB"
-    psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)"
+    drop_db
     psql_db -d postgres -qc "CREATE DATABASE \"$DB\" TEMPLATE \"$TEMPLATE\""
     rm -rf "$LOCAL/data/filestore/$DB"
     [ ! -d "$LOCAL/data/filestore/$TEMPLATE" ] || cp -a "$LOCAL/data/filestore/$TEMPLATE" "$LOCAL/data/filestore/$DB"
