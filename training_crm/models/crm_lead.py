@@ -1706,12 +1706,14 @@ class CrmLead(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self._expire_pool_locks()
         idle_ids = self._get_idle_lead_ids()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         done = 0
         for start in range(0, batch_size * RELEASE_BATCHES_PER_CALL, batch_size):
             batch = self.browse(idle_ids[start : start + batch_size])
             if not batch:
                 break
-            batch._release_to_pool()
+            batch._lock_due_for_pool()._release_to_pool()
             done += len(batch)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
@@ -1724,16 +1726,39 @@ class CrmLead(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=len(idle_ids) - done)
 
     @api.model
+    def _get_pool_due_domain(self):
+        """Owned open leads whose return date has come."""
+        return [
+            ("pool_return_date", "<=", fields.Datetime.to_string(fields.Datetime.now())),
+            ("user_id", "!=", False),
+        ]
+
+    @api.model
     def _get_idle_lead_ids(self):
-        """Ids of the owned open leads whose return date has come, in order."""
-        return (
-            self.sudo()
-            .search(
-                [("pool_return_date", "<=", fields.Datetime.now()), ("user_id", "!=", False)],
-                order="id",
-            )
-            .ids
+        """Ids of the leads due back in the pool, in order."""
+        return self.sudo().search(self._get_pool_due_domain(), order="id").ids
+
+    def _lock_due_for_pool(self):
+        """The leads still due once locked, as the first statement of a batch's
+        transaction: its snapshot then sees every change committed before the
+        lock, and no one can change a locked lead until the batch commits.
+        Leads a consultant is writing right now are skipped for the next run:
+        waiting for them would end in a serialization failure of the batch."""
+        self.flush_model(["pool_return_date", "user_id", "active"])
+        query = self.sudo()._search(
+            expression.AND([self._get_pool_due_domain(), [("id", "in", self.ids)]]), order="id"
         )
+        self.env.cr.execute(
+            SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(query.table))
+        )
+        locked = self.browse(row[0] for row in self.env.cr.fetchall())
+        if len(locked) < len(self):
+            _logger.info(
+                "Reclaim: %s of %s leads changed or in use since the lookup: left for the next run",
+                len(self) - len(locked),
+                len(self),
+            )
+        return locked
 
     @api.model
     def _expire_pool_locks(self):
@@ -1754,10 +1779,7 @@ class CrmLead(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "training_crm.crm_lead_action_pool_reclaim_preview"
         )
-        action["domain"] = [
-            ("pool_return_date", "<=", fields.Datetime.to_string(fields.Datetime.now())),
-            ("user_id", "!=", False),
-        ]
+        action["domain"] = self._get_pool_due_domain()
         return action
 
     def _hand_back(self, reason):

@@ -167,3 +167,64 @@ class TestConcurrentClaim(BaseCase):
                 [lead_id],
             )
             self.assertEqual(cr.fetchone(), (uid, uid, 2))
+
+    def _new_due_lead(self, uid):
+        """An owned lead whose return date has passed, as the reclaim finds it."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            lead = env["crm.lead"].create(
+                {"name": "Idle lead", "user_id": uid, "team_id": self.team_id}
+            )
+            lead.flush_recordset()
+            cr.execute(
+                "UPDATE crm_lead SET pool_return_date = now() at time zone 'UTC' - interval "
+                "'1 day', pool_return_rule = 'no_followup' WHERE id = %s",
+                [lead.id],
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            return lead.id
+
+    def test_reclaim_leaves_a_lead_being_followed_up_to_its_owner(self):
+        """The reclaim meets a consultant logging a follow-up on a lead of its
+        batch: it neither waits nor fails its batch (which would return none of
+        its leads): it returns the others and leaves that one, which the
+        follow-up keeps with its owner."""
+        uid = self.user_ids[0]
+        busy_id, idle_id = self._new_due_lead(uid), self._new_due_lead(uid)
+        with self.registry.cursor() as cr_owner, self.registry.cursor() as cr_cron:
+            owner_env = api.Environment(cr_owner, uid, {})
+            owner_env["training.crm.followup"].create(
+                {"lead_id": busy_id, "outcome": "reached", "channel": "phone", "note": "Calling"}
+            )
+            owner_env.flush_all()  # the follow-up is written, not yet committed
+            cron_env = api.Environment(cr_cron, api.SUPERUSER_ID, {})
+            cr_cron.execute("SET LOCAL lock_timeout = '2s'")  # a wait would fail, not hang
+            batch = cron_env["crm.lead"].browse([busy_id, idle_id])
+            batch._lock_due_for_pool()._release_to_pool()
+            cron_env.flush_all()
+            cr_cron.commit()  # pylint: disable=invalid-commit
+            cr_owner.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(self._owner(busy_id), uid)
+        self.assertFalse(self._owner(idle_id))
+
+    def test_reclaim_rereads_the_return_date_it_looked_up_before(self):
+        """A follow-up committed between the reclaim's lookup and its batch
+        moves the lead's return date: the batch sees it and keeps the lead with
+        its owner (no serialization failure either: the batch's snapshot
+        begins with its lock)."""
+        uid = self.user_ids[0]
+        followed_id, idle_id = self._new_due_lead(uid), self._new_due_lead(uid)
+        with self.registry.cursor() as cr_cron:
+            cron_env = api.Environment(cr_cron, api.SUPERUSER_ID, {})
+            due_ids = cron_env["crm.lead"]._get_idle_lead_ids()
+            self.assertIn(followed_id, due_ids)
+            cr_cron.commit()  # pylint: disable=invalid-commit
+            with self.registry.cursor() as cr_owner:
+                api.Environment(cr_owner, uid, {})["training.crm.followup"].create(
+                    {"lead_id": followed_id, "outcome": "reached", "channel": "phone", "note": "Hi"}
+                )
+            batch = cron_env["crm.lead"].browse([followed_id, idle_id])
+            batch._lock_due_for_pool()._release_to_pool()
+            cr_cron.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(self._owner(followed_id), uid)
+        self.assertFalse(self._owner(idle_id))
