@@ -48,8 +48,14 @@ serve: ## production: prefork workers, a cron worker, behind a reverse proxy (de
 load: setup ## a school's day against make serve's workers, 2 then 5 (not in make test): make load [WORKERS="2 5"] [SECONDS=300] [CONSULTANTS=50] [SUPERVISORS=5]
 	$(if $(WORKERS),LOAD_WORKERS="$(WORKERS)") $(if $(SECONDS),LOAD_SECONDS=$(SECONDS)) $(if $(CONSULTANTS),LOAD_CONSULTANTS=$(CONSULTANTS)) $(if $(SUPERVISORS),LOAD_SUPERVISORS=$(SUPERVISORS)) scripts/load.sh
 
-faults: setup ## scripted fault runs (not in make test): the reclaim killed mid-batch, then run again: make faults [TEMPLATE=training_crm_bench_addon_10k]
-	bash -c 'source scripts/lib.sh && setup_all && "$$PY" scripts/faults.py "$$ODOO_CONF" cron $(if $(TEMPLATE),--template $(TEMPLATE))'
+faults: setup ## scripted fault runs (not in make test): the reclaim killed mid-batch; a worker killed while logging follow-ups, PostgreSQL restarted, under load: make faults [FAULT="cron worker database"] [TEMPLATE=training_crm_bench_addon_10k]
+	set -e; for fault in $(or $(FAULT),cron worker database); do \
+		if [ "$$fault" = cron ]; then \
+			bash -c 'source scripts/lib.sh && setup_all && "$$PY" scripts/faults.py "$$ODOO_CONF" cron $(if $(TEMPLATE),--template $(TEMPLATE))'; \
+		else \
+			LOAD_FAULT=$$fault LOAD_WORKERS=4 LOAD_SECONDS=$(or $(SECONDS),120) scripts/load.sh; \
+		fi; \
+	done
 
 backup: ## Odoo's dump of a database and its filestore: make backup DB=name [FILE=.local/backups/name-<time>.zip]
 	@test -n "$(DB)" || { echo "make backup DB=name [FILE=...]"; exit 2; }

@@ -20,6 +20,20 @@ errors (HTTP 5xx, or any other exception: a traceback, a serialization
 failure surfacing to the user); transport errors (no answer: counted apart,
 for a restarted server or database). Times are per operation, p50/p95/p99.
 
+Faults (`--fault`, `make faults FAULT=worker|database`), injected while
+the staff work, from `--fault-at` seconds on:
+- worker: an HTTP worker caught writing a follow-up (its PostgreSQL session,
+  named odoo-<pid> by Odoo, inserting into training_crm_followup) is killed
+  with SIGKILL, `--kills` times; the prefork server starts another. Its
+  request in flight gets no answer (a transport error, counted apart). Then
+  every follow-up the server acknowledged must be in the database, and no
+  lead half-written: stored follow-up counts and last dates equal to the
+  follow-ups, first contact's date and consultant set together.
+- database: PostgreSQL is restarted (pg_ctlcluster); requests in flight
+  then fail, counted apart (those overlapping the restart and a few seconds
+  after, FAULT_GRACE); before and after, not one server error, and the
+  same server answers again.
+
 The users are `make bench`'s (bench_consultant_NNN, bench_manager and the
 teams' leaders): `--prepare` gives them the password `--password` first
 (one hash, written in SQL to every bench user).
@@ -28,12 +42,17 @@ teams' leaders): `--prepare` gives them the password `--password` first
 import argparse
 import itertools
 import json
+import os
 import random
+import re
+import signal
 import statistics
+import subprocess
 import sys
 import threading
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -62,6 +81,8 @@ SUPERVISOR_MIX = [
 
 
 RAMP_UP_SECONDS = 20
+FAULT_GRACE = 5  # seconds after a database restart whose failures it caused
+ACKED_FOLLOWUPS = []  # ids of the follow-ups the server said it created
 
 
 class Refused(Exception):
@@ -157,7 +178,7 @@ def log_followup(user, state):
         my_day(user, state)
     if not state["leads"]:
         raise Refused("no lead of one's own yet")
-    user.call(
+    followup_id = user.call(
         "training.crm.followup",
         "create",
         {
@@ -167,6 +188,7 @@ def log_followup(user, state):
             "note": "Load run: called",
         },
     )
+    ACKED_FOLLOWUPS.append(followup_id)
 
 
 def claim(user, state):
@@ -312,6 +334,7 @@ def run_user(user, mix, deadline, results, lock, delay=0.0):
         return
     while time.monotonic() < deadline:
         name = user.rng.choices(names, weights)[0]
+        started = time.time()
         start = time.perf_counter()
         try:
             ACTS[name](user, state)
@@ -323,8 +346,146 @@ def run_user(user, mix, deadline, results, lock, delay=0.0):
         except requests.RequestException as error:
             outcome, detail = "transport error", repr(error)[:200]
         elapsed = time.perf_counter() - start
+        # A killed worker's request gets no answer; a restarted database's, an error.
+        excused = (
+            ("transport error",)
+            if FAULT_KIND == ["worker"]
+            else ("transport error", "server error")
+        )
+        if outcome in excused and overlaps_fault(started, started + elapsed):
+            outcome = "failed at a fault"
         with lock:
             results[name].append((outcome, elapsed, detail))
+
+
+# ------------------------------------------------------------
+# Faults
+# ------------------------------------------------------------
+
+FAULT_KIND = []  # the run's fault, if any
+FAULT_WINDOWS = []  # (start, end) in epoch seconds: what a fault may make fail
+FAULT_LOG = []
+
+
+def overlaps_fault(start, end):
+    return any(start <= w_end and end >= w_start for w_start, w_end in list(FAULT_WINDOWS))
+
+
+def kill_followup_worker(conn_params, db, server_pid, deadline):
+    """SIGKILL the HTTP worker whose transaction is inserting a follow-up,
+    found by its PostgreSQL session (application_name odoo-<pid>)."""
+    import psycopg2
+
+    workers = set(child_pids(server_pid))
+    with psycopg2.connect(dbname=db, **conn_params) as conn, conn.cursor() as cr:
+        conn.autocommit = True
+        while time.monotonic() < deadline:
+            cr.execute(
+                """
+                SELECT application_name FROM pg_stat_activity
+                 WHERE datname = %s AND application_name LIKE 'odoo-%%'
+                   AND state IN ('active', 'idle in transaction')
+                   AND query ILIKE '%%training_crm_followup%%'
+                """,
+                [db],
+            )
+            for (name,) in cr.fetchall():
+                pid = int(name.split("-", 1)[1])
+                if pid in workers:
+                    now = time.time()
+                    FAULT_WINDOWS.append((now, now + 0.5))
+                    os.kill(pid, signal.SIGKILL)
+                    return pid
+            time.sleep(0.01)
+    return None
+
+
+def child_pids(pid):
+    """The processes under `pid`, whole tree (serve.sh, then Odoo's master, its workers)."""
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
+    children = defaultdict(list)
+    for line in out.stdout.split("\n"):
+        if line.strip():
+            child, parent = map(int, line.split())
+            children[parent].append(child)
+    found, todo = [], [pid]
+    while todo:
+        for child in children[todo.pop()]:
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def restart_database():
+    cluster = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout.split()
+    start = time.time()
+    FAULT_WINDOWS.append((start, start + 3600))  # until known
+    subprocess.run(["pg_ctlcluster", cluster[0], cluster[1], "restart"], check=True)
+    end = time.time() + FAULT_GRACE
+    FAULT_WINDOWS[-1] = (start, end)
+    return round(end - FAULT_GRACE - start, 1)
+
+
+def inject(fault, at, kills, conn_params, db, server_pid, deadline):
+    time.sleep(at)
+    if fault == "database":
+        seconds = restart_database()
+        FAULT_LOG.append({"fault": "PostgreSQL restarted", "at": at, "took_s": seconds})
+        return
+    interval = max(1.0, (deadline - time.monotonic() - 10) / kills)
+    for _ in range(kills):
+        next_at = time.monotonic() + interval
+        pid = kill_followup_worker(conn_params, db, server_pid, next_at)
+        FAULT_LOG.append({"fault": "worker killed", "pid": pid})
+        time.sleep(max(0.0, next_at - time.monotonic()))
+
+
+CHECKS = {
+    "acknowledged follow-ups missing": """
+        SELECT %(n)s - count(*) FROM training_crm_followup WHERE id = ANY(%(ids)s)
+    """,
+    "leads whose follow-up count or last date is not their follow-ups'": """
+        SELECT count(*) FROM crm_lead l
+          LEFT JOIN (SELECT lead_id, count(*) n, max(date) last FROM training_crm_followup
+                      GROUP BY lead_id) f ON f.lead_id = l.id
+         WHERE l.followup_count != COALESCE(f.n, 0)
+            OR l.last_followup_date IS DISTINCT FROM f.last
+    """,
+    "leads with a first contact date or consultant alone": """
+        SELECT count(*) FROM crm_lead
+         WHERE (first_contact_date IS NULL) != (first_contact_user_id IS NULL)
+    """,
+}
+
+
+def check_database(conn_params, db):
+    import psycopg2
+
+    with psycopg2.connect(dbname=db, **conn_params) as conn, conn.cursor() as cr:
+        found = {}
+        for name, query in CHECKS.items():
+            cr.execute(query, {"n": len(ACKED_FOLLOWUPS), "ids": ACKED_FOLLOWUPS})
+            found[name] = cr.fetchone()[0]
+    return found
+
+
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ \d+ (ERROR|CRITICAL) ")
+
+
+def server_log_errors(path):
+    """The server's ERROR/CRITICAL lines, at a fault or not."""
+    counts = {"at a fault": 0, "elsewhere": 0}
+    samples = []
+    for line in Path(path).read_text(errors="replace").splitlines():
+        match = LOG_LINE.match(line)
+        if not match:
+            continue
+        stamp = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
+        at_fault = overlaps_fault(stamp - 1, stamp + 1)
+        counts["at a fault" if at_fault else "elsewhere"] += 1
+        if not at_fault and len(samples) < 5:
+            samples.append(line[:300])
+    return counts, samples
 
 
 def percentile(values, share):
@@ -346,14 +507,25 @@ def summarise(results, seconds):
                 "operation": name,
                 "count": len(answers),
                 **{
-                    key: counts[key] for key in ("ok", "refused", "server error", "transport error")
+                    key: counts[key]
+                    for key in (
+                        "ok",
+                        "refused",
+                        "server error",
+                        "transport error",
+                        "failed at a fault",
+                    )
                 },
                 "p50_ms": round(percentile(times, 0.50) * 1000),
                 "p95_ms": round(percentile(times, 0.95) * 1000),
                 "p99_ms": round(percentile(times, 0.99) * 1000),
                 "mean_ms": round(statistics.mean(times) * 1000) if times else 0,
                 "errors": sorted(
-                    {detail for outcome, _e, detail in answers if outcome.endswith("error")}
+                    {
+                        detail
+                        for outcome, _e, detail in answers
+                        if outcome != "ok" and outcome != "refused"
+                    }
                 )[:5],
             }
         )
@@ -363,6 +535,7 @@ def summarise(results, seconds):
         "per_second": round(total / seconds, 1),
         "server_errors": sum(row["server error"] for row in rows),
         "transport_errors": sum(row["transport error"] for row in rows),
+        "failed_at_a_fault": sum(row["failed at a fault"] for row in rows),
         "rows": rows,
     }
 
@@ -417,6 +590,11 @@ def main():
         "--json", default=str(Path(__file__).resolve().parent.parent / ".local" / "load.json")
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--fault", choices=["worker", "database"])
+    parser.add_argument("--fault-at", type=float, default=40, help="seconds into the run")
+    parser.add_argument("--kills", type=int, default=8, help="workers killed (--fault worker)")
+    parser.add_argument("--server-pid", type=int, help="the server's process (--fault worker)")
+    parser.add_argument("--server-log", help="its log, whose errors are counted")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     if args.prepare:
@@ -445,6 +623,33 @@ def main():
         )
         for n, (login, mix) in enumerate(users)
     ]
+    conn_params = {}
+    if args.fault:
+        import odoo
+
+        if not args.prepare:
+            parser.error("--fault needs --prepare ODOO_CONF (the database to check)")
+        config = odoo.tools.config
+        conn_params = {
+            key: config[f"db_{key}"]
+            for key in ("host", "port", "user", "password")
+            if config[f"db_{key}"]
+        }
+        FAULT_KIND.append(args.fault)
+        threads.append(
+            threading.Thread(
+                target=inject,
+                args=(
+                    args.fault,
+                    args.fault_at,
+                    args.kills,
+                    conn_params,
+                    args.db,
+                    args.server_pid,
+                    deadline,
+                ),
+            )
+        )
     start = time.monotonic()
     for thread in threads:
         thread.start()
@@ -460,11 +665,25 @@ def main():
         "seconds": round(seconds),
         **summarise(results, seconds),
     }
+    failed = bool(summary["server_errors"])
+    if args.fault:
+        summary["fault"] = args.fault
+        summary["faults"] = FAULT_LOG
+        summary["checks"] = check_database(conn_params, args.db)
+        failed = failed or any(summary["checks"].values())
+        if args.fault == "worker":
+            failed = failed or not all(entry["pid"] for entry in FAULT_LOG)
+        if args.server_log:
+            summary["server_log_errors"], samples = server_log_errors(args.server_log)
+            failed = failed or bool(summary["server_log_errors"]["elsewhere"])
+            summary["server_log_samples"] = samples
+        print(json.dumps({key: summary[key] for key in summary if key != "rows"}, indent=2))
     print(table(summary))
     print(
         f"{summary['operations']:,} operations in {summary['seconds']} s "
         f"({summary['per_second']}/s), {summary['server_errors']} server errors, "
-        f"{summary['transport_errors']} transport errors"
+        f"{summary['transport_errors']} transport errors, "
+        f"{summary['failed_at_a_fault']} failed at a fault"
     )
     for row in summary["rows"]:
         for detail in row["errors"]:
@@ -474,7 +693,7 @@ def main():
     runs = json.loads(path.read_text()) if path.exists() else []
     runs.append(summary)
     path.write_text(json.dumps(runs, indent=2, ensure_ascii=False))
-    sys.exit(1 if summary["server_errors"] else 0)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
