@@ -15,8 +15,8 @@ import subprocess
 import sys
 import zipfile
 
-import psycopg2
 import pytest
+from tc_support import connect, odoo_shell
 
 from odoo.modules.registry import Registry
 from odoo.tools import config
@@ -34,19 +34,8 @@ def dbname():
 
 def _drop(name):
     Registry.delete(name)
-    conn = psycopg2.connect(
-        dbname="postgres",
-        host=config["db_host"],
-        port=config["db_port"],
-        user=config["db_user"],
-        password=config["db_password"],
-    )
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        conn.close()
+    with connect("postgres", autocommit=True) as conn, conn.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     shutil.rmtree(config.filestore(name), ignore_errors=True)
 
 
@@ -98,27 +87,8 @@ print("RESULT " + json.dumps([
 
 def _lead_and_file(dbname, lead_id=None):
     """Create (or read back) a lead with an attachment in the filestore."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import odoo; odoo.cli.main()",
-            "shell",
-            "-c",
-            config.rcfile,
-            "-d",
-            dbname,
-            "--no-http",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        input=LEAD_AND_FILE,
-        env={**os.environ, "LEAD_ID": str(lead_id or "")},
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    (line,) = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    stdout = odoo_shell(dbname, LEAD_AND_FILE, env={"LEAD_ID": str(lead_id or "")})
+    (line,) = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
     lead_id, lead, attachments, contents = json.loads(line[len("RESULT ") :])
     assert len(attachments) == 1 and attachments[0]["store_fname"], "a file in the filestore"
     assert attachments[0]["file_size"] > 4096

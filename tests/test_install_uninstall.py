@@ -3,13 +3,9 @@ install again. Runs on a copy of the test database (`make test` makes it and
 names it in TRAINING_CRM_UNINSTALL_DB), through Odoo's own command line."""
 
 import os
-import subprocess
-import sys
 
-import psycopg2
 import pytest
-
-from odoo.tools import config
+from tc_support import odoo_shell, query
 
 ADDONS = ("training_crm_helpdesk", "training_crm_reports", "training_crm")
 
@@ -23,46 +19,12 @@ def dbname():
 
 
 def _odoo_shell(dbname, script):
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import odoo; odoo.cli.main()",
-            "shell",
-            "-c",
-            config.rcfile,
-            "-d",
-            dbname,
-            "--no-http",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        input=script + "\nenv.cr.commit()\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-
-
-def _query(dbname, sql, params=None):
-    conn = psycopg2.connect(
-        dbname=dbname,
-        host=config["db_host"],
-        port=config["db_port"],
-        user=config["db_user"],
-        password=config["db_password"],
-    )
-    try:
-        with conn.cursor() as cr:
-            cr.execute(sql, params)
-            return cr.fetchall()
-    finally:
-        conn.close()
+    odoo_shell(dbname, script + "\nenv.cr.commit()\n")
 
 
 def _states(dbname):
     return dict(
-        _query(
+        query(
             dbname,
             "SELECT name, state FROM ir_module_module "
             "WHERE name IN ('crm', 'sale_crm', 'training_crm', 'training_crm_reports', "
@@ -98,32 +60,32 @@ def test_uninstall_then_reinstall(dbname):
         "training_crm_helpdesk": "uninstalled",
     }
     # Nothing of ours is left behind: no table, no column, no view, no xml id.
-    assert _query(dbname, "SELECT to_regclass('training_crm_grade')") == [(None,)]
-    assert not _query(
+    assert query(dbname, "SELECT to_regclass('training_crm_grade')") == [(None,)]
+    assert not query(
         dbname,
         "SELECT 1 FROM information_schema.columns "
         "WHERE table_name = 'crm_lead' AND column_name = 'intent_grade_id'",
     )
-    assert not _query(
+    assert not query(
         dbname,
         "SELECT module, model, name FROM ir_model_data WHERE module IN %s",
         (ADDONS,),
     )
     # Stock CRM's own pool rule is back: every unassigned lead for every salesman.
-    assert _query(
+    assert query(
         dbname,
         "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d ON d.res_id = r.id "
         "AND d.model = 'ir.rule' WHERE d.module = 'crm' AND d.name = 'crm_rule_personal_lead'",
     ) == [("['|',('user_id','=',user.id),('user_id','=',False)]",)]
     # And its rule on the activity analysis.
-    assert _query(
+    assert query(
         dbname,
         "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d ON d.res_id = r.id "
         "AND d.model = 'ir.rule' WHERE d.module = 'crm' "
         "AND d.name = 'crm_activity_report_rule_personal_activities'",
     ) == [("['|',('user_id','=',user.id),('user_id','=',False)]",)]
     # Stock CRM still works on the leads the demo created.
-    assert _query(dbname, "SELECT count(*) FROM crm_lead")[0][0] > 0
+    assert query(dbname, "SELECT count(*) FROM crm_lead")[0][0] > 0
 
     _odoo_shell(
         dbname,
@@ -131,7 +93,7 @@ def test_uninstall_then_reinstall(dbname):
         ".button_immediate_install()",
     )
     assert _states(dbname)["training_crm"] == "installed"
-    assert _query(dbname, "SELECT code FROM training_crm_grade ORDER BY sequence") == [
+    assert query(dbname, "SELECT code FROM training_crm_grade ORDER BY sequence") == [
         ("S",),
         ("A",),
         ("B",),
@@ -146,7 +108,7 @@ def test_uninstall_then_reinstall(dbname):
         ".button_immediate_install()",
     )
     assert _states(dbname)["training_crm_helpdesk"] == "installed"
-    assert _query(
+    assert query(
         dbname,
         "SELECT t.training_complaint FROM helpdesk_ticket_team t JOIN ir_model_data d "
         "ON d.res_id = t.id AND d.model = 'helpdesk.ticket.team' "

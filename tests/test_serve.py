@@ -14,9 +14,9 @@ import subprocess
 import sys
 import time
 
-import psycopg2
 import pytest
 import requests
+from tc_support import query
 
 from odoo.tools import config
 
@@ -174,16 +174,6 @@ def test_proxy_headers_and_report_url(server):
     # proxy_mode: the client is the address the proxy forwards.
     log = server["log"].read_text()
     assert f"{FORWARDED_FOR} - - " in log
-    conn = psycopg2.connect(
-        dbname=server["db"],
-        host=config["db_host"],
-        port=config["db_port"],
-        user=config["db_user"],
-        password=config["db_password"],
-    )
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'report.url'")
-            assert cr.fetchone() == (f"http://127.0.0.1:{server['http_port']}",)
-    finally:
-        conn.close()
+    assert query(
+        server["db"], "SELECT value FROM ir_config_parameter WHERE key = 'report.url'"
+    ) == [(f"http://127.0.0.1:{server['http_port']}",)]

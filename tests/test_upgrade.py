@@ -9,13 +9,9 @@ updated by Odoo's command line in a process of its own, and the rows read
 again. About a minute."""
 
 import os
-import subprocess
-import sys
 
-import psycopg2
 import pytest
-
-from odoo.tools import config
+from tc_support import odoo_cli, query
 
 MODULES = "training_crm,training_crm_reports,training_crm_helpdesk"
 
@@ -44,22 +40,10 @@ def dbname():
 
 
 def _rows(dbname):
-    conn = psycopg2.connect(
-        dbname=dbname,
-        host=config["db_host"],
-        port=config["db_port"],
-        user=config["db_user"],
-        password=config["db_password"],
-    )
-    try:
-        with conn.cursor() as cr:
-            rows = {}
-            for table, columns in KEPT.items():
-                cr.execute(f"SELECT id, {columns} FROM {table} ORDER BY id")
-                rows[table] = cr.fetchall()
-            return rows
-    finally:
-        conn.close()
+    return {
+        table: query(dbname, f"SELECT id, {columns} FROM {table} ORDER BY id")
+        for table, columns in KEPT.items()
+    }
 
 
 def test_an_update_keeps_every_record(dbname):
@@ -67,26 +51,15 @@ def test_an_update_keeps_every_record(dbname):
     for table in ("crm_lead", "training_crm_followup", "training_crm_dispute"):
         assert before[table], f"the demo school has {table} rows to keep"
     assert before["training_enrollment"], "and enrolments"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import odoo; odoo.cli.main()",
-            "-c",
-            config.rcfile,
-            "-d",
-            dbname,
-            "-u",
-            MODULES,
-            "--stop-after-init",
-            "--no-http",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        env={**os.environ, "TZ": "UTC"},
-        text=True,
-        capture_output=True,
-        check=False,
+    result = odoo_cli(
+        "-d",
+        dbname,
+        "-u",
+        MODULES,
+        "--stop-after-init",
+        "--no-http",
+        "--max-cron-threads=0",
+        "--log-level=warn",
     )
     assert result.returncode == 0, result.stderr[-4000:]
     errors = [
