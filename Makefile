@@ -7,7 +7,7 @@ PY := .venv/bin/python
 run: ## set up everything and serve Odoo on http://127.0.0.1:8069 (admin / admin)
 	scripts/run.sh
 
-test: lint ## lint, then the whole suite against a throwaway database
+test: setup-venv ## lint, and the whole suite against a throwaway database (lint runs beside its installation)
 	scripts/test.sh
 
 lint: setup-venv ## ruff and pylint-odoo

@@ -11,16 +11,29 @@ ODOO_CONF="$LOCAL/odoo-test.conf"
 DB="training_crm_test_$$"
 export TRAINING_CRM_UNINSTALL_DB="${DB}_uninstall"
 export TRAINING_CRM_BACKUP_DB="${DB}_backup"
+export TRAINING_CRM_UPGRADE_DB="${DB}_upgrade"
+export TRAINING_CRM_SERVE_DB="${DB}_serve"
+# pytest-xdist: one pytest process a core (at most 4), each on its own copy of
+# the test database (pytest-odoo names it $DB-gwN), test files kept whole.
+WORKERS="${TEST_WORKERS:-$(( $(nproc) < 4 ? $(nproc) : 4 ))}"
 
 setup_all
+# pytest-odoo copies the database for each worker with createdb/dropdb.
+export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGPASSWORD="$DB_PASSWORD"
 
 cleanup() {
-    for db in "$DB" "$TRAINING_CRM_UNINSTALL_DB" "$TRAINING_CRM_BACKUP_DB" "${TRAINING_CRM_BACKUP_DB}_restored"; do
+    for db in "$DB" "$TRAINING_CRM_UNINSTALL_DB" "$TRAINING_CRM_BACKUP_DB" "${TRAINING_CRM_BACKUP_DB}_restored" \
+        "$TRAINING_CRM_UPGRADE_DB" "$TRAINING_CRM_SERVE_DB" $(seq -f "$DB-gw%g" 0 $((WORKERS - 1))); do
         psql_db -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
         rm -rf "$LOCAL/data/filestore/$db"
     done
 }
 trap cleanup EXIT
+
+# Lint (make lint) beside the installation: each takes a core for a minute.
+lint_log="$LOCAL/lint.log"
+( cd "$ROOT" && make --no-print-directory lint ) > "$lint_log" 2>&1 &
+lint_pid=$!
 
 # A Chinese company before sale_crm brings Invoicing: China's chart of accounts.
 prepare_company "$DB"
@@ -33,10 +46,18 @@ if grep -E " (ERROR|CRITICAL) " "$install_log"; then
     log "installation logged errors (full log: $install_log)"
     exit 1
 fi
-# Copies for the uninstall and backup tests, taken before pytest holds connections.
-psql_db -d postgres -qc "CREATE DATABASE \"$TRAINING_CRM_UNINSTALL_DB\" TEMPLATE \"$DB\""
-psql_db -d postgres -qc "CREATE DATABASE \"$TRAINING_CRM_BACKUP_DB\" TEMPLATE \"$DB\""
+# Copies for the uninstall, backup, upgrade and serve tests, taken before
+# pytest holds connections: one each, as they may run at the same time.
+for copy in "$TRAINING_CRM_UNINSTALL_DB" "$TRAINING_CRM_BACKUP_DB" "$TRAINING_CRM_UPGRADE_DB" "$TRAINING_CRM_SERVE_DB"; do
+    psql_db -d postgres -qc "CREATE DATABASE \"$copy\" TEMPLATE \"$DB\""
+done
 [ ! -d "$LOCAL/data/filestore/$DB" ] || cp -a "$LOCAL/data/filestore/$DB" "$LOCAL/data/filestore/$TRAINING_CRM_BACKUP_DB"
+
+if ! wait "$lint_pid"; then
+    cat "$lint_log"
+    log "lint failed"
+    exit 1
+fi
 
 # Odoo's own crm and sale_crm tests, sale's on orders, refunds,
 # cancellations and invoicing, calendar's (whose event and attendee rules
@@ -92,7 +113,7 @@ not_here="not test_sale_crm_revenue and not test_partial_invoicing_interaction_w
 
 cd "$ROOT"
 status=0
-"$PY" -m pytest -p no:cacheprovider \
+"$PY" -m pytest -p no:cacheprovider -n "$WORKERS" --dist loadfile \
     --odoo-database="$DB" --odoo-config="$ODOO_CONF" --odoo-http -k "$not_here" \
     training_crm training_crm_reports training_crm_helpdesk tests "${oca_tests[@]}" \
     "${stock_tests[@]}" "$@" || status=$?

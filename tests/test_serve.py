@@ -3,8 +3,8 @@ Odoo's prefork workers: HTTP workers, a cron worker and the gevent worker
 (/websocket), the database manager closed, proxy headers honoured and
 report.url on the loopback port.
 
-Runs on the copy of the test database `make test` makes for the backup test
-(TRAINING_CRM_BACKUP_DB): serving writes report.url into it. About 30 s."""
+Runs on a copy of the test database `make test` makes for it
+(TRAINING_CRM_SERVE_DB): serving writes report.url into it. About 30 s."""
 
 import os
 import pathlib
@@ -39,9 +39,9 @@ def _children(pid):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    dbname = os.environ.get("TRAINING_CRM_BACKUP_DB")
+    dbname = os.environ.get("TRAINING_CRM_SERVE_DB")
     if not dbname:
-        pytest.fail("TRAINING_CRM_BACKUP_DB is not set: run this test through `make test`")
+        pytest.fail("TRAINING_CRM_SERVE_DB is not set: run this test through `make test`")
     tmp = tmp_path_factory.mktemp("serve")
     conf = tmp / "odoo-serve.conf"
     http_port, gevent_port = _free_port(), _free_port()

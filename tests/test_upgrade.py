@@ -2,11 +2,10 @@
 database full of data keeps every lead, follow-up, dispute, invalidation,
 grade change and enrolment as it was.
 
-Runs on the copy of the test database `make test` makes for the production
-tests (TRAINING_CRM_BACKUP_DB: the demo school, and what the backup test
-committed there): the rows are read over a plain connection, the addons are
-updated by Odoo's command line in a process of its own, and the rows read
-again. About a minute."""
+Runs on a copy of the test database `make test` makes for it
+(TRAINING_CRM_UPGRADE_DB: the demo school): the rows are read over a plain
+connection, the addons are updated by Odoo's command line in a process of its
+own, and the rows read again. About a minute."""
 
 import os
 
@@ -33,9 +32,9 @@ KEPT = {
 
 @pytest.fixture(scope="module")
 def dbname():
-    name = os.environ.get("TRAINING_CRM_BACKUP_DB")
+    name = os.environ.get("TRAINING_CRM_UPGRADE_DB")
     if not name:
-        pytest.fail("TRAINING_CRM_BACKUP_DB is not set: run this test through `make test`")
+        pytest.fail("TRAINING_CRM_UPGRADE_DB is not set: run this test through `make test`")
     return name
 
 
