@@ -7,6 +7,8 @@ And the tests that run are those Odoo's own test runner would run: pytest
 alone also collects imported and inherited test classes' methods (below).
 """
 
+import functools
+import inspect
 import unittest
 
 import pytest
@@ -37,6 +39,16 @@ def _odoo_runs(item):
     return getattr(cls, "allow_inherited_tests_method", False) or item.name in vars(cls)
 
 
+@functools.cache
+def _drives_a_browser(cls):
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        return False
+    return "start_tour(" in source or "browser_js(" in source
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Run each test module's test cases as Odoo's own runner selects them.
 
@@ -44,11 +56,21 @@ def pytest_collection_modifyitems(config, items):
     helpdesk_mgmt's test_js.py imports web's WebSuite, whose HOOT and QUnit
     page tests then run unfiltered or filtered to nothing (one waits for its
     30-minute timeout), and helpdesk_mgmt_sla re-runs helpdesk_mgmt's ticket
-    tests in a fixture that archives their tickets (scripts/test.sh)."""
+    tests in a fixture that archives their tickets (scripts/test.sh).
+
+    Under pytest-xdist's loadgroup (make test), a test file runs whole on one
+    worker, and the test classes that drive Chromium all on one worker, one
+    browser at a time: two tours side by side on a busy machine can miss a
+    tour step's 10-second limit."""
     dropped = [item for item in items if not _odoo_runs(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if _odoo_runs(item)]
+    if getattr(config.option, "loadgroup", False):  # set in pytest-xdist's workers
+        for item in items:
+            cls = getattr(item, "cls", None)
+            group = "browser" if cls and _drives_a_browser(cls) else item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -14,7 +14,8 @@ export TRAINING_CRM_BACKUP_DB="${DB}_backup"
 export TRAINING_CRM_UPGRADE_DB="${DB}_upgrade"
 export TRAINING_CRM_SERVE_DB="${DB}_serve"
 # pytest-xdist: one pytest process a core (at most 4), each on its own copy of
-# the test database (pytest-odoo names it $DB-gwN), test files kept whole.
+# the test database (pytest-odoo names it $DB-gwN), test files kept whole and
+# browser tests on one worker (conftest.py).
 WORKERS="${TEST_WORKERS:-$(( $(nproc) < 4 ? $(nproc) : 4 ))}"
 
 setup_all
@@ -113,7 +114,7 @@ not_here="not test_sale_crm_revenue and not test_partial_invoicing_interaction_w
 
 cd "$ROOT"
 status=0
-"$PY" -m pytest -p no:cacheprovider -n "$WORKERS" --dist loadfile \
+"$PY" -m pytest -p no:cacheprovider -n "$WORKERS" --dist loadgroup \
     --odoo-database="$DB" --odoo-config="$ODOO_CONF" --odoo-http -k "$not_here" \
     training_crm training_crm_reports training_crm_helpdesk tests "${oca_tests[@]}" \
     "${stock_tests[@]}" "$@" || status=$?
