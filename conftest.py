@@ -40,12 +40,18 @@ def _odoo_runs(item):
 
 
 @functools.cache
-def _drives_a_browser(cls):
+def _opens_a_browser(cls):
     try:
         source = inspect.getsource(cls)
     except (OSError, TypeError):
         return False
     return "start_tour(" in source or "browser_js(" in source
+
+
+def _drives_a_browser(cls):
+    """A test class whose tests, or an addon's class they inherit, start Chromium."""
+    addon_classes = [klass for klass in cls.__mro__ if klass.__module__.startswith("odoo.addons.")]
+    return any(_opens_a_browser(klass) for klass in addon_classes)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -58,19 +64,26 @@ def pytest_collection_modifyitems(config, items):
     30-minute timeout), and helpdesk_mgmt_sla re-runs helpdesk_mgmt's ticket
     tests in a fixture that archives their tickets (scripts/test.sh).
 
-    Under pytest-xdist's loadgroup (make test), a test file runs whole on one
-    worker, and the test classes that drive Chromium all on one worker, one
-    browser at a time: two tours side by side on a busy machine can miss a
-    tour step's 10-second limit."""
+    The test classes that drive Chromium are marked `browser`: make test runs
+    them apart, one at a time, once the others have run on every core (a tour
+    step has 10 s, which a tour beside other tests on a busy machine can
+    miss). Under pytest-xdist's loadgroup, a test file runs whole on one
+    worker (its classes' set-up once)."""
     dropped = [item for item in items if not _odoo_runs(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if _odoo_runs(item)]
-    if getattr(config.option, "loadgroup", False):  # set in pytest-xdist's workers
-        for item in items:
-            cls = getattr(item, "cls", None)
-            group = "browser" if cls and _drives_a_browser(cls) else item.nodeid.split("::")[0]
-            item.add_marker(pytest.mark.xdist_group(group))
+    loadgroup = getattr(config.option, "loadgroup", False)  # set in pytest-xdist's workers
+    for item in items:
+        cls = getattr(item, "cls", None)
+        if cls and _drives_a_browser(cls):
+            item.add_marker(pytest.mark.browser)
+        if loadgroup:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives headless Chromium (tours, HOOT)")
 
 
 def pytest_sessionfinish(session, exitstatus):
