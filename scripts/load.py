@@ -40,6 +40,7 @@ teams' leaders): `--prepare` gives them the password `--password` first
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -356,6 +357,7 @@ def run_user(user, mix, deadline, results, lock, delay=0.0):
             outcome = "failed at a fault"
         with lock:
             results[name].append((outcome, elapsed, detail))
+            TIMELINE.append((started, outcome))
 
 
 # ------------------------------------------------------------
@@ -365,6 +367,20 @@ def run_user(user, mix, deadline, results, lock, delay=0.0):
 FAULT_KIND = []  # the run's fault, if any
 FAULT_WINDOWS = []  # (start, end) in epoch seconds: what a fault may make fail
 FAULT_LOG = []
+TIMELINE = []  # (start, outcome) of every call
+
+
+def by_phase():
+    """Outcomes before the first fault, at the faults, and after the last one:
+    the server recovered if calls after it succeed and none fails."""
+    if not FAULT_WINDOWS:
+        return {}
+    first, last = FAULT_WINDOWS[0][0], FAULT_WINDOWS[-1][1]
+    phases = {phase: defaultdict(int) for phase in ("before", "at the faults", "after")}
+    for started, outcome in TIMELINE:
+        phase = "before" if started < first else "after" if started > last else "at the faults"
+        phases[phase][outcome] += 1
+    return {phase: dict(counts) for phase, counts in phases.items()}
 
 
 def overlaps_fault(start, end):
@@ -372,48 +388,51 @@ def overlaps_fault(start, end):
 
 
 def kill_followup_worker(conn_params, db, server_pid, deadline):
-    """SIGKILL the HTTP worker whose transaction is inserting a follow-up,
-    found by its PostgreSQL session (application_name odoo-<pid>)."""
+    """SIGKILL the HTTP worker whose transaction is inserting a follow-up:
+    PostgreSQL names the session's client port, which the worker's socket
+    holds (every worker's session carries the master's pid in its name)."""
+    import psutil
     import psycopg2
 
-    workers = set(child_pids(server_pid))
-    with psycopg2.connect(dbname=db, **conn_params) as conn, conn.cursor() as cr:
-        conn.autocommit = True
+    pg_port = int(conn_params.get("port") or 5432)
+    workers = {}
+
+    def refresh():
+        workers.clear()
+        for child in psutil.Process(server_pid).children(recursive=True):
+            try:
+                for sock in child.connections(kind="tcp"):
+                    if sock.raddr and sock.raddr.port == pg_port:
+                        workers[sock.laddr.port] = child.pid
+            except psutil.Error:
+                continue
+
+    # Not `with conn`: it opens a transaction, autocommit or not, and
+    # pg_stat_activity is read once a transaction.
+    conn = psycopg2.connect(dbname=db, **conn_params)
+    conn.autocommit = True
+    with contextlib.closing(conn), conn.cursor() as cr:
         while time.monotonic() < deadline:
             cr.execute(
                 """
-                SELECT application_name FROM pg_stat_activity
-                 WHERE datname = %s AND application_name LIKE 'odoo-%%'
+                SELECT client_port FROM pg_stat_activity
+                 WHERE datname = %s AND pid != pg_backend_pid()  -- not this query itself
                    AND state IN ('active', 'idle in transaction')
-                   AND query ILIKE '%%training_crm_followup%%'
+                   AND query ILIKE '%%INSERT INTO "training_crm_followup"%%'
                 """,
                 [db],
             )
-            for (name,) in cr.fetchall():
-                pid = int(name.split("-", 1)[1])
-                if pid in workers:
+            for (port,) in cr.fetchall():
+                if port not in workers:
+                    refresh()
+                pid = workers.get(port)
+                if pid:
                     now = time.time()
                     FAULT_WINDOWS.append((now, now + 0.5))
                     os.kill(pid, signal.SIGKILL)
                     return pid
             time.sleep(0.01)
     return None
-
-
-def child_pids(pid):
-    """The processes under `pid`, whole tree (serve.sh, then Odoo's master, its workers)."""
-    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
-    children = defaultdict(list)
-    for line in out.stdout.split("\n"):
-        if line.strip():
-            child, parent = map(int, line.split())
-            children[parent].append(child)
-    found, todo = [], [pid]
-    while todo:
-        for child in children[todo.pop()]:
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def restart_database():
@@ -470,15 +489,21 @@ def check_database(conn_params, db):
 
 
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ \d+ (ERROR|CRITICAL) ")
+# werkzeug's word for a connection that sent no request within the worker's
+# socket timeout: the client's side of it is a transport error, counted there.
+IDLE_CONNECTION = "Request timed out: TimeoutError"
 
 
 def server_log_errors(path):
     """The server's ERROR/CRITICAL lines, at a fault or not."""
-    counts = {"at a fault": 0, "elsewhere": 0}
+    counts = {"at a fault": 0, "elsewhere": 0, "idle connections timed out": 0}
     samples = []
     for line in Path(path).read_text(errors="replace").splitlines():
         match = LOG_LINE.match(line)
         if not match:
+            continue
+        if IDLE_CONNECTION in line:
+            counts["idle connections timed out"] += 1
             continue
         stamp = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
         at_fault = overlaps_fault(stamp - 1, stamp + 1)
@@ -670,6 +695,7 @@ def main():
         summary["fault"] = args.fault
         summary["faults"] = FAULT_LOG
         summary["checks"] = check_database(conn_params, args.db)
+        summary["phases"] = by_phase()
         failed = failed or any(summary["checks"].values())
         if args.fault == "worker":
             failed = failed or not all(entry["pid"] for entry in FAULT_LOG)
