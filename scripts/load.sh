@@ -47,11 +47,14 @@ for workers in ${LOAD_WORKERS:-2 5}; do
     rm -rf "$LOCAL/data/filestore/$DB"
     [ ! -d "$LOCAL/data/filestore/$TEMPLATE" ] || cp -a "$LOCAL/data/filestore/$TEMPLATE" "$LOCAL/data/filestore/$DB"
     # As on any morning: last night's snapshot and the KPIs' closed months
-    # stored. And the reclaim due at once, to return its 64,000 leads by
-    # batches while the staff work on them (its nightly run, at its worst).
+    # stored. And the reclaim first in the cron worker's queue, to return its
+    # 64,000 due leads by batches while the staff work on them (its nightly
+    # run, at its worst).
     odoo shell -d "$DB" --no-http --max-cron-threads=0 --log-level=warn >/dev/null <<'PY'
 env["training.crm.consultant.snapshot"]._cron_take_snapshot()
-env.ref("training_crm.ir_cron_release_idle_leads").nextcall = odoo.fields.Datetime.now()
+env.ref("training_crm.ir_cron_release_idle_leads").write(
+    {"nextcall": odoo.fields.Datetime.now(), "priority": 0}
+)
 env.cr.commit()
 PY
     "$PY" scripts/serve_conf.py --out "$CONF" --db "$DB" \
